@@ -1,0 +1,1 @@
+"""llmextract: typed, source-grounded records of military strikes from news articles."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -173,7 +173,7 @@ class CasualtyClaim(_Quoted[Q], Generic[Q]):
     outcome: Outcome
     low: int | None = Field(default=None, ge=0, description='"at least 22" -> 22')
     high: int | None = Field(default=None, ge=0, description='"up to 30" -> 30')
-    victims: str | None = Field(default=None, description='Who, in the article\'s words.')
+    victims: str | None = Field(default=None, description="Who, in the article's words.")
     victim_group: VictimGroup = VictimGroup.UNKNOWN
     source: str | None = Field(
         default=None, description="Who makes the claim; null when the article says it itself."
@@ -205,6 +205,19 @@ class Event(_Model, Generic[Q]):
     @classmethod
     def model_parametrized_name(cls, params: tuple[Any, ...]) -> str:
         return "StrikeEventBase" if params[0] is Span else "QuotedEvent"
+
+    def quotes(self) -> Iterator[tuple[str, Q]]:
+        """Every quote with its dotted field path: evidence first, then each sub-object's."""
+        for i, q in enumerate(self.evidence):
+            yield f"evidence.{i}", q
+        for name in ("attacker", "authorized_by", "location", "date", "weapon"):
+            item = getattr(self, name)
+            if item is not None:
+                yield f"{name}.quote", item.quote
+        for i, t in enumerate(self.targets):
+            yield f"targets.{i}.quote", t.quote
+        for i, c in enumerate(self.casualties):
+            yield f"casualties.{i}.quote", c.quote
 
 
 class Fatalities(_Model):
@@ -247,14 +260,8 @@ class StrikeEvent(Event[Span]):
         return fatality_range(self.casualties)
 
     def spans(self) -> list[Span]:
-        """Every span this event holds: evidence first, then each sub-object's quote."""
-        out = list(self.evidence)
-        for item in (self.attacker, self.authorized_by, self.location, self.date, self.weapon):
-            if item is not None:
-                out.append(item.quote)
-        out.extend(t.quote for t in self.targets)
-        out.extend(c.quote for c in self.casualties)
-        return out
+        """Every span this event holds, in :meth:`Event.quotes` order."""
+        return [span for _, span in self.quotes()]
 
 
 class Diagnostic(_Model):

@@ -40,11 +40,21 @@ def test_span_rejects_offsets_that_do_not_fit_its_text():
 
 def test_gold_line_from_design_loads_as_quoted_models():
     line = {
-        "doc_id": "x", "published": "2021-02-26",
-        "events": [{"strike_type": "air_strike", "status": "occurred", "role": "main",
-                    "evidence": ["struck militias"],
-                    "attacker": {"name": "US military", "attribution": "reported",
-                                 "quote": "The US military"}}],
+        "doc_id": "x",
+        "published": "2021-02-26",
+        "events": [
+            {
+                "strike_type": "air_strike",
+                "status": "occurred",
+                "role": "main",
+                "evidence": ["struck militias"],
+                "attacker": {
+                    "name": "US military",
+                    "attribution": "reported",
+                    "quote": "The US military",
+                },
+            }
+        ],
     }
     doc = GoldDocument.model_validate(line)
     assert doc.events[0].attacker is not None
@@ -54,15 +64,29 @@ def test_gold_line_from_design_loads_as_quoted_models():
 def test_unknown_field_in_gold_is_rejected():
     with pytest.raises(ValidationError, match="attackr"):
         GoldDocument.model_validate(
-            {"doc_id": "x", "published": "2021-02-26",
-             "events": [{"strike_type": "air_strike", "status": "occurred", "role": "main",
-                         "evidence": ["e"], "attackr": None}]}
+            {
+                "doc_id": "x",
+                "published": "2021-02-26",
+                "events": [
+                    {
+                        "strike_type": "air_strike",
+                        "status": "occurred",
+                        "role": "main",
+                        "evidence": ["e"],
+                        "attackr": None,
+                    }
+                ],
+            }
         )
 
 
 def test_invalid_enum_and_country_code_are_rejected():
-    base = {"strike_type": "air_strike", "status": "occurred", "role": "main",
-            "evidence": [span("e")]}
+    base = {
+        "strike_type": "air_strike",
+        "status": "occurred",
+        "role": "main",
+        "evidence": [span("e")],
+    }
     with pytest.raises(ValidationError):
         StrikeEvent.model_validate({**base, "strike_type": "airstrike"})
     with pytest.raises(ValidationError, match="alpha-3"):
@@ -72,11 +96,15 @@ def test_invalid_enum_and_country_code_are_rejected():
 
 
 def test_output_event_round_trips_through_json_with_fatalities():
-    ev = StrikeEvent.model_validate({
-        "strike_type": "drone_strike", "status": "occurred", "role": "main",
-        "evidence": [span("drone hit")],
-        "casualties": [{"quote": span("at least 22"), "outcome": "killed", "low": 22}],
-    })
+    ev = StrikeEvent.model_validate(
+        {
+            "strike_type": "drone_strike",
+            "status": "occurred",
+            "role": "main",
+            "evidence": [span("drone hit")],
+            "casualties": [{"quote": span("at least 22"), "outcome": "killed", "low": 22}],
+        }
+    )
     dumped = ev.model_dump(mode="json")
     assert dumped["fatalities"] == {"min": 22, "max": 22}
     assert StrikeEvent.model_validate(dumped) == ev
@@ -101,3 +129,24 @@ def test_fatality_range_takes_most_conservative_min_and_highest_max(claims, expe
 def test_low_above_high_is_rejected():
     with pytest.raises(ValidationError, match="above high"):
         claim(10, 5)
+
+
+def test_quotes_walks_every_quote_with_its_path():
+    ev = StrikeEvent.model_validate(
+        {
+            "strike_type": "air_strike",
+            "status": "occurred",
+            "role": "main",
+            "evidence": [span("bombed")],
+            "attacker": {"name": "US", "quote": span("US", 10)},
+            "targets": [{"name": "depot", "kind": "military_site", "quote": span("depot", 20)}],
+            "casualties": [{"outcome": "killed", "low": 3, "high": 3, "quote": span("three", 30)}],
+        }
+    )
+    assert [(path, s.text) for path, s in ev.quotes()] == [
+        ("evidence.0", "bombed"),
+        ("attacker.quote", "US"),
+        ("targets.0.quote", "depot"),
+        ("casualties.0.quote", "three"),
+    ]
+    assert ev.spans() == [s for _, s in ev.quotes()]

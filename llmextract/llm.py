@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from pydantic import BaseModel, Field, SecretStr
 from tenacity import (
@@ -323,7 +323,7 @@ class LLMClient:
         state = CallState(max_attempts=self.settings.validation_retries + 1)
 
         def create(**kwargs: Any) -> Any:
-            completion = retrying(client.chat.completions.create, **kwargs)
+            completion: Any = retrying(cast(Any, client.chat.completions.create), **kwargs)
             return _checked(completion, state)
 
         patched = _patched_create(create, self.settings.mode)
@@ -350,7 +350,7 @@ class LLMClient:
         state = CallState(max_attempts=self.settings.validation_retries + 1)
 
         async def create(**kwargs: Any) -> Any:
-            completion = await retrying(client.chat.completions.create, **kwargs)
+            completion: Any = await retrying(cast(Any, client.chat.completions.create), **kwargs)
             return _checked(completion, state)
 
         patched = _patched_create(create, self.settings.mode)

@@ -37,6 +37,8 @@ class LabelledDocument:
     text: str
     events: list[QuotedEvent]
     article_path: Path
+    line: int | None = None
+    """The line of gold.jsonl it was read from."""
 
 
 @dataclass(frozen=True)
@@ -70,8 +72,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = str(self.file) + (f":{self.line}" if self.line is not None else "")
-        return f"{where}: {self.field or '-'}: {self.message}"
+        parts = [str(self.file) + (f":{self.line}" if self.line is not None else "")]
+        parts += [self.field] if self.field else []
+        return ": ".join([*parts, self.message])
 
 
 class LabelledSetError(ValueError):
@@ -126,8 +129,13 @@ def _read_split(split_dir: Path, *, deep: bool) -> _SplitReading:
     if not articles_dir.is_dir():
         report(None, None, f"no {ARTICLES_DIR}/ folder next to {GOLD_FILE}", split_dir)
 
+    try:
+        gold_lines = gold_path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        report(None, None, f"not valid UTF-8 ({exc.reason} at byte {exc.start})")
+        gold_lines = []
     first_line: dict[str, int] = {}
-    for number, raw_line in enumerate(gold_path.read_text(encoding="utf-8").splitlines(), 1):
+    for number, raw_line in enumerate(gold_lines, 1):
         if not raw_line.strip():
             continue
         try:
@@ -165,7 +173,7 @@ def _read_split(split_dir: Path, *, deep: bool) -> _SplitReading:
                 report(number, path, message)
         reading.documents.append(
             LabelledDocument(
-                gold.doc_id, split_dir.name, gold.published, text, gold.events, article
+                gold.doc_id, split_dir.name, gold.published, text, gold.events, article, number
             )
         )
 
@@ -267,7 +275,7 @@ def check_labelled_set(path: Path | str) -> list[Problem]:
             if doc.doc_id in seen:
                 problems.append(
                     Problem(
-                        split_dir / GOLD_FILE, None, "doc_id",
+                        split_dir / GOLD_FILE, doc.line, "doc_id",
                         f"{doc.doc_id!r} is also in split {seen[doc.doc_id].split!r}",
                     )
                 )

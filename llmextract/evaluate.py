@@ -43,6 +43,8 @@ __all__ = [
     "load_predictions",
 ]
 
+DEFAULT_CONFIG = ScoringConfig()
+
 Predictions = Mapping[str, Sequence[StrikeEvent]] | Iterable[DocumentResult] | Path | str
 """doc_id -> events, ``DocumentResult`` lines, or a JSONL file of them."""
 
@@ -320,7 +322,7 @@ def evaluate(
     predictions: Predictions,
     gold: LabelledSet | Path | str,
     *,
-    config: ScoringConfig = ScoringConfig(),  # noqa: B008 - frozen, so sharing it is safe
+    config: ScoringConfig = DEFAULT_CONFIG,
     roles: Collection[Role | str] | None = None,
     statuses: Collection[Status | str] | None = None,
     split: str | None = None,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from rich.markup import escape
 from rich.table import Table
 
-from llmextract.report import Comparison, Estimate, FieldScore, Report
+from llmextract.report import Comparison, Estimate, FieldScore, Report, compare
 
 Cell = Estimate | FieldScore | float | int | None
 
@@ -96,8 +96,9 @@ def _show_difference(row: _Row, base: Report, other: Report, comparison: Compari
     return f"{b - a:+d}" if isinstance(a, int) and isinstance(b, int) else f"{b - a:+.3f}"
 
 
-def render(comparison: Comparison) -> Table:
-    """One table for every run in ``comparison`` (a single run is a comparison of one)."""
+def render(runs: Comparison | Report) -> Table:
+    """One table for one run, or for every run of a comparison side by side."""
+    comparison = runs if isinstance(runs, Comparison) else compare([runs], n_bootstrap=0)
     reports = comparison.runs
     first = reports[0]
     confidence = round(first.config.get("confidence", 0.95) * 100)

@@ -125,7 +125,7 @@ def test_same_document_in_two_splits_is_a_problem(tmp_path):
     write_split(tmp_path / "dev", standard_docs())
     write_split(tmp_path / "test", standard_docs()[:1])
     problems = check_labelled_set(tmp_path)
-    assert [(p.file.parent.name, p.field) for p in problems] == [("test", "doc_id")]
+    assert [(p.file.parent.name, p.line, p.field) for p in problems] == [("test", 1, "doc_id")]
     assert "also in split 'dev'" in problems[0].message
 
 
@@ -229,3 +229,11 @@ def test_real_splits_pass_the_checker():
     assert check_labelled_set(test) == []
     assert len(load_labelled_set(dev).documents) >= 40
     assert len(load_labelled_set(test).documents) >= 20
+
+
+def test_article_that_is_not_utf8_is_a_problem_of_that_file(clean_set):
+    article = clean_set / "dev" / "articles" / "d02-dock-strike.txt"
+    article.write_bytes("Felixstowe dock strike, 10 € a day".encode("cp1252"))
+    [problem] = check_labelled_set(clean_set)
+    assert (problem.file, problem.line) == (article, None)
+    assert "not valid UTF-8" in problem.message

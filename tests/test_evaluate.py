@@ -23,6 +23,8 @@ from llmextract.dataset import LabelledSet, load_labelled_set
 from llmextract.evaluate import compare, evaluate, load_predictions
 from llmextract.grounding import SupportProblem
 from llmextract.matching import EventView, ScoringConfig, match_events, names_match, pair_score
+from llmextract.report import Report
+from llmextract.report_table import render
 from llmextract.schema import DocumentResult, Span, StrikeEvent, Usage
 
 TEXT = ARTICLE_TWO_STRIKES
@@ -369,9 +371,17 @@ def test_missed_events_are_reported_with_their_quotes(labelled):
     assert [m["evidence"] for m in line["missed"]] == [russian_strike()["evidence"]]
 
 
+def test_one_report_renders_as_a_table_with_one_run_column(labelled):
+    table = render(evaluate(perfect(), labelled, n_bootstrap=0, name="only"))
+    assert [c.header for c in table.columns] == ["figure", "only"]
+    assert table.row_count > 30
+
+
 def test_report_json_holds_every_figure_and_reads_back(labelled):
     report = evaluate(perfect(), labelled, n_bootstrap=50)
-    data = json.loads(report.to_json())
+    text = report.to_json()
+    assert Report.model_validate_json(text) == report.model_copy(update={"errors": []})
+    data = json.loads(text)
     assert data["events"]["f1"] == {"value": 1.0, "low": 1.0, "high": 1.0}
     assert "errors" not in data
     assert len(data["fields"]) == 13

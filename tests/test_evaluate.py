@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
-from factories import (
+from tests.factories import (
     ARTICLE_NEGATIVE,
     ARTICLE_TWO_STRIKES,
     gold_line,

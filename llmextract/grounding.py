@@ -262,16 +262,26 @@ class Grounder:
         text = self._view.text
         best = self._align(quote, 0, len(text))
         if near is not None and best is not None:
-            # The best score anywhere decides; among equals, the one near ``near`` wins.
-            centre = self._view.to_normalized(near)
-            reach = 4 * len(quote)
-            local = self._align(quote, max(centre - reach, 0), min(centre + reach, len(text)))
-            if local is not None and local.similarity >= best.similarity:
-                best = local
+            best = self._nearest_as_good(quote, near, best)
         if best is None:
             return None
         start, end = self._view.original_span(best.start, best.end)
         return self._span(start, end, MatchKind.FUZZY)
+
+    def _nearest_as_good(self, quote: str, near: int, best: _Alignment) -> _Alignment:
+        """An alignment as similar as ``best`` but closer to ``near``, searched in windows
+        around it that grow fourfold until one holds such a match."""
+        text = self._view.text
+        centre = self._view.to_normalized(near)
+        reach = len(quote)
+        while True:
+            lo, hi = max(centre - reach, 0), min(centre + reach, len(text))
+            local = self._align(quote, lo, hi)
+            if local is not None and local.similarity >= best.similarity:
+                return local
+            if (lo, hi) == (0, len(text)):
+                return best
+            reach *= 4
 
     def _align(self, quote: str, lo: int, hi: int) -> _Alignment | None:
         """The best acceptable alignment of ``quote`` inside ``text[lo:hi]``."""

@@ -118,9 +118,8 @@ def _words_value(words: str) -> int:
 
 
 def _digits_value(digits: str, scale: str | None) -> int | None:
-    plain = re.sub(r"[,\s]", "", digits)
-    value = float(plain) * (_SCALES.get((scale or "").lower()) or _MULTIPLIERS.get(
-        (scale or "").lower(), 1))
+    factor = {**_SCALES, **_MULTIPLIERS}.get((scale or "").lower(), 1)
+    value = float(re.sub(r"[,\s]", "", digits)) * factor
     return int(value) if value.is_integer() else None
 
 
@@ -340,7 +339,8 @@ def _days_back(days: int) -> _Resolver:
 
 def _ago(m: re.Match[str], published: dt.date | None) -> _Period | None:
     assert published is not None
-    count = parse_number(m["count"]) or 1  # "a day ago"
+    stated = parse_number(m["count"])
+    count = 1 if stated is None else stated  # "a day ago"
     unit = m["unit"].lower()
     if unit == "day":
         return _one_day(published - dt.timedelta(days=count))

@@ -1,30 +1,317 @@
 """Quote -> Span location (exact, then normalized, then fuzzy) and value-support checks.
 
-INTERFACE ONLY: the bodies are written on the `grounding` branch.
+The model returns verbatim quotes; code, never the model, finds their offsets, and every
+span it returns satisfies ``source[span.start:span.end] == span.text``. A value must also
+be *supported by* its quote (a number appears in it, a name shares a content word with
+it, a date quote holds a date expression); :func:`unsupported_values` lists the values
+that are not.
 """
 
 from __future__ import annotations
 
+import bisect
+import functools
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from llmextract.schema import Event, Span
+from rapidfuzz import fuzz
+
+from llmextract.aliases import COUNTRY_ALIASES, NAME_ALIASES
+from llmextract.normalize import fold_accents, has_date_expression, stated_numbers
+from llmextract.schema import Event, MatchKind, Span
+
+__all__ = [
+    "Grounder",
+    "SupportProblem",
+    "has_date_expression",
+    "locate",
+    "support_counts",
+    "supports_name",
+    "supports_number",
+    "unsupported_values",
+]
+
+# --------------------------------------------------------------------------- normalised view
+
+_QUOTE_MARKS = {
+    "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "`": "'", "´": "'", "ʼ": "'",
+    "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "«": '"', "»": '"',
+}
+_DASHES = frozenset("‐‑‒–—―−﹘﹣－")
+_GAP = "\x00"  # marks a character the normalised view drops
+_INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff" + _GAP)
+# Runs to rewrite: any run holding a dropped character, or several spaces.
+_RUN = re.compile("[ \x00]*\x00[ \x00]*| {2,}")
+
+
+@functools.cache
+def _fold_char(char: str) -> str:
+    """One character of the normalised view, never longer than one so offsets map back:
+    casefolding that would lengthen ("ß" -> "ss") keeps the lower-case letter instead."""
+    if char in _INVISIBLE:
+        return _GAP
+    if char.isspace():
+        return " "
+    if char in _QUOTE_MARKS:
+        return _QUOTE_MARKS[char]
+    if char in _DASHES:
+        return "-"
+    folded = char.casefold()
+    if len(folded) == 1:
+        return folded
+    lowered = char.lower()
+    return lowered if len(lowered) == 1 else folded[0]  # "İ" -> "i"
+
+
+@dataclass(frozen=True)
+class _View:
+    """A normalised text and, per piece of it, where that piece starts in the original.
+
+    Inside a piece, offsets advance together; a new piece starts at each rewritten run.
+    """
+
+    text: str
+    starts: list[int]  # offsets in ``text``
+    original_starts: list[int]  # the same pieces' offsets in the original
+
+    def to_original(self, index: int) -> int:
+        piece = bisect.bisect_right(self.starts, index) - 1
+        return self.original_starts[piece] + index - self.starts[piece]
+
+    def to_normalized(self, original: int) -> int:
+        piece = max(bisect.bisect_right(self.original_starts, original) - 1, 0)
+        return min(self.starts[piece] + original - self.original_starts[piece], len(self.text))
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Original offsets of the normalised ``text[start:end]`` (``end > start``)."""
+        return self.to_original(start), self.to_original(end - 1) + 1
+
+
+def _normalized_view(text: str) -> _View:
+    """Whitespace runs (NBSP and newlines too) collapsed to one space, invisible characters
+    dropped, curly quotes straightened, dashes unified, case folded."""
+    table = {ord(c): folded for c in set(text) if (folded := _fold_char(c)) != c}
+    folded_text = text.translate(table)
+    pieces: list[str] = []
+    starts, original_starts = [0], [0]
+    length = done = 0
+    for run in _RUN.finditer(folded_text):
+        pieces.append(folded_text[done:run.start()])
+        length += run.start() - done
+        space = run.group().find(" ")
+        if space >= 0:
+            starts.append(length)
+            original_starts.append(run.start() + space)
+            pieces.append(" ")
+            length += 1
+        starts.append(length)
+        original_starts.append(run.end())
+        done = run.end()
+    pieces.append(folded_text[done:])
+    return _View("".join(pieces), starts, original_starts)
+
+
+def normalize_quote(quote: str) -> str:
+    """``quote`` as the normalised view of a source would hold it."""
+    return _normalized_view(quote).text.strip(" ")
+
+
+# --------------------------------------------------------------------------- locating
+
+
+def _at_word_edges(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` neither begins nor ends inside a word."""
+    cuts_left = start > 0 and text[start - 1].isalnum() and text[start].isalnum()
+    cuts_right = end < len(text) and text[end - 1].isalnum() and text[end].isalnum()
+    return not (cuts_left or cuts_right)
+
+
+def _distance(start: int, end: int, near: int) -> int:
+    return max(start - near, near - end, 0)
+
+
+@dataclass(frozen=True)
+class _Found:
+    start: int  # original offsets
+    end: int
+    whole_words: bool
+
+
+def _occurrence(
+    haystack: str, needle: str, near: int | None, view: _View | None = None
+) -> _Found | None:
+    """The best occurrence of ``needle``: whole-word ones first, then the one closest to
+    ``near`` (an original offset), else the first. ``view`` maps a normalised haystack
+    back to original offsets."""
+    best: _Found | None = None
+    best_key: tuple[bool, int] | None = None
+    at = haystack.find(needle)
+    while at >= 0:
+        end = at + len(needle)
+        start, stop = view.original_span(at, end) if view else (at, end)
+        found = _Found(start, stop, _at_word_edges(haystack, at, end))
+        key = (not found.whole_words, 0 if near is None else _distance(start, stop, near))
+        if best_key is None or key < best_key:
+            best, best_key = found, key
+        if near is None and found.whole_words:
+            break
+        at = haystack.find(needle, at + 1)
+    return best
+
+
+@dataclass(frozen=True)
+class _Alignment:
+    start: int  # normalised offsets
+    end: int
+    similarity: float
+
+
+def _word_starts(text: str, index: int) -> set[int]:
+    """Starts of the word holding ``index`` and of the next word, each also without
+    leading punctuation."""
+    if index == 0 or text[index - 1] == " ":
+        starts = {index}
+    else:
+        starts = {text.rfind(" ", 0, index) + 1, text.find(" ", index) + 1 or len(text)}
+    return starts | {_skip_punctuation(text, s, 1) for s in starts}
+
+
+def _word_ends(text: str, index: int) -> set[int]:
+    """Ends of the word holding ``index - 1`` and of the previous word, each also without
+    trailing punctuation ("fighters," -> "fighters")."""
+    if index == len(text) or text[index] == " ":
+        ends = {index}
+    else:
+        after = text.find(" ", index)
+        ends = {max(text.rfind(" ", 0, index), 0), len(text) if after < 0 else after}
+    return ends | {_skip_punctuation(text, e, -1) for e in ends}
+
+
+def _skip_punctuation(text: str, index: int, step: int) -> int:
+    """``index`` moved forwards (step 1, a start) or backwards (step -1, an end) past
+    characters that are neither letters, digits nor spaces."""
+    inside = index if step == 1 else index - 1
+    while 0 <= inside < len(text) and not (text[inside].isalnum() or text[inside] == " "):
+        inside += step
+    return inside if step == 1 else inside + 1
 
 
 class Grounder:
-    """Locates quotes in one source text; the normalised view is computed once, lazily."""
+    """Locates quotes in one source text; the normalised view is computed once, lazily.
 
-    def __init__(self, source: str) -> None:
+    The cascade: ``exact`` substring, then ``normalized`` (whitespace, quote marks,
+    dashes, case), then ``fuzzy`` (rapidfuzz alignment on the normalised texts). Fuzzy
+    thresholds, all on normalised text:
+
+    - ``min_similarity`` (default 90): ``fuzz.ratio`` (0-100) between the quote and the
+      source span, whose ends are snapped to word boundaries;
+    - ``min_coverage`` (default 0.85): the span's length over the quote's must lie in
+      ``[min_coverage, 1 / min_coverage]``, so a quote cannot match a fragment;
+    - ``min_fuzzy_length`` (default 12): shorter quotes are never fuzzy-matched, where one
+      slip is a different word.
+    """
+
+    def __init__(
+        self,
+        source: str,
+        *,
+        min_similarity: float = 90.0,
+        min_coverage: float = 0.85,
+        min_fuzzy_length: int = 12,
+    ) -> None:
         self.source = source
+        self.min_similarity = min_similarity
+        self.min_coverage = min_coverage
+        self.min_fuzzy_length = min_fuzzy_length
+
+    @functools.cached_property
+    def _view(self) -> _View:
+        return _normalized_view(self.source)
 
     def locate(self, quote: str, *, near: int | None = None) -> Span | None:
-        """Where ``quote`` stands in the source; ``near`` picks among several occurrences."""
-        raise NotImplementedError
+        """Where ``quote`` stands in the source; ``None`` when it is not there (or blank).
+
+        ``near`` (an offset, e.g. the event's evidence start) picks among several
+        occurrences the one closest to it; without it, the first. Whole-word occurrences
+        win over ones that cut a word, exact over normalised.
+        """
+        stripped = quote.strip()
+        if not stripped:
+            return None
+        exact = _occurrence(self.source, stripped, near)
+        if exact and exact.whole_words:
+            return self._span(exact.start, exact.end, MatchKind.EXACT)
+        normalized_quote = normalize_quote(stripped)
+        if not normalized_quote:
+            return None
+        normalized = _occurrence(self._view.text, normalized_quote, near, self._view)
+        if normalized and (normalized.whole_words or not exact):
+            return self._span(normalized.start, normalized.end, MatchKind.NORMALIZED)
+        if exact:
+            return self._span(exact.start, exact.end, MatchKind.EXACT)
+        return self._fuzzy(normalized_quote, near)
+
+    def _span(self, start: int, end: int, match: MatchKind) -> Span:
+        return Span(text=self.source[start:end], start=start, end=end, match=match)
+
+    def _fuzzy(self, quote: str, near: int | None) -> Span | None:
+        if len(quote) < self.min_fuzzy_length:
+            return None
+        text = self._view.text
+        best = self._align(quote, 0, len(text))
+        if near is not None and best is not None:
+            best = self._nearest_as_good(quote, near, best)
+        if best is None:
+            return None
+        start, end = self._view.original_span(best.start, best.end)
+        return self._span(start, end, MatchKind.FUZZY)
+
+    def _nearest_as_good(self, quote: str, near: int, best: _Alignment) -> _Alignment:
+        """An alignment as similar as ``best`` but closer to ``near``, searched in windows
+        around it that grow fourfold until one holds such a match."""
+        text = self._view.text
+        centre = self._view.to_normalized(near)
+        reach = len(quote)
+        while True:
+            lo, hi = max(centre - reach, 0), min(centre + reach, len(text))
+            local = self._align(quote, lo, hi)
+            if local is not None and local.similarity >= best.similarity:
+                return local
+            if (lo, hi) == (0, len(text)):
+                return best
+            reach *= 4
+
+    def _align(self, quote: str, lo: int, hi: int) -> _Alignment | None:
+        """The best acceptable alignment of ``quote`` inside ``text[lo:hi]``."""
+        text = self._view.text
+        window = text if (lo, hi) == (0, len(text)) else text[lo:hi]
+        rough = fuzz.partial_ratio_alignment(quote, window)
+        if rough is None:
+            return None
+        candidates = [
+            _Alignment(start, end, fuzz.ratio(quote, text[start:end]))
+            for start in _word_starts(text, lo + rough.dest_start)
+            for end in _word_ends(text, lo + rough.dest_end)
+            if end > start
+        ]
+        acceptable = [
+            c for c in candidates
+            if c.similarity >= self.min_similarity
+            and self.min_coverage <= (c.end - c.start) / len(quote) <= 1 / self.min_coverage
+        ]
+        if not acceptable:
+            return None
+        return max(acceptable, key=lambda c: (c.similarity, -abs(c.end - c.start - len(quote))))
 
 
 def locate(quote: str, source: str, *, near: int | None = None) -> Span | None:
     """One-off :meth:`Grounder.locate`."""
     return Grounder(source).locate(quote, near=near)
+
+
+# --------------------------------------------------------------------------- value support
 
 
 @dataclass(frozen=True)
@@ -36,17 +323,173 @@ class SupportProblem:
 
 
 def supports_number(quote: str, n: int) -> bool:
-    raise NotImplementedError
+    """Whether ``quote`` states the count ``n``: as digits ("22", "1,200", "1 200"), in
+    words ("twenty-two", "a dozen", "hundred"), 1 for a single person ("a child", "one"),
+    0 for "no one"."""
+    return n in stated_numbers(quote)
+
+
+_STOPWORDS = frozenset({
+    "the", "a", "an", "of", "in", "on", "at", "for", "to", "and", "or", "by", "from", "near",
+    "with", "into", "over", "its", "their", "his", "her", "this", "that", "these", "those"
+})
+_TITLES = frozenset({
+    "president", "prime", "minister", "gen", "general", "lt", "col", "colonel", "maj", "major",
+    "capt", "captain", "commander", "cmdr", "adm", "admiral", "sgt", "sergeant", "secretary",
+    "defense", "defence", "foreign", "king", "queen", "prince", "crown", "sheikh", "emir",
+    "ayatollah", "mr", "mrs", "ms", "dr", "sir", "lord", "chief", "spokesman", "spokeswoman",
+    "spokesperson", "leader", "head"
+})
+# Words that name a kind of thing, not which one: never enough on their own to support
+# a name that also has a specific word ("Wagner Group" is not supported by "the group").
+_GENERIC = frozenset({
+    "military", "army", "armed", "forces", "force", "troops", "air", "navy", "naval", "group",
+    "groups", "militia", "militias", "militants", "government", "ministry", "regime",
+    "administration", "coalition", "city", "town", "village", "province", "region", "district",
+    "area", "border", "base", "airbase", "camp", "site", "missile", "missiles", "rocket",
+    "rockets", "drone", "drones", "jet", "jets", "aircraft", "warplane", "warplanes", "plane",
+    "planes", "fighter", "fighters", "bomb", "bombs", "strike", "strikes", "shell", "shells",
+    "artillery"
+})
+_NAME_SIMILARITY = 80.0  # rapidfuzz ratio for transliterations: "Kharkiv" ~ "Kharkov"
+
+
+def _is_acronym(name: str) -> bool:
+    letters = name.replace(".", "")
+    return letters.isupper() and len(letters) <= 3
+
+
+@functools.cache
+def _name_tokenizer() -> tuple[re.Pattern[str], dict[str, str]]:
+    """A pattern that finds alias phrases (as one token) and words, and the alias key of
+    each casefolded phrase."""
+    groups = [*COUNTRY_ALIASES.items(), *((names[0], names) for names in NAME_ALIASES)]
+    keys: dict[str, str] = {}
+    for key, names in groups:
+        for name in names:
+            keys[fold_accents(name).casefold()] = key
+    phrases = sorted({fold_accents(n) for _, names in groups for n in names}, key=len,
+                     reverse=True)
+    alternatives = "|".join(
+        f"(?-i:{re.escape(p)})" if _is_acronym(p) else re.escape(p) for p in phrases
+    )
+    pattern = re.compile(rf"(?<!\w)(?P<alias>{alternatives})(?!\w)|(?P<word>\w+(?:['-]\w+)*)",
+                         re.IGNORECASE)
+    return pattern, keys
+
+
+def _name_tokens(text: str) -> list[str]:
+    """Words of ``text`` for comparing names: casefolded, without diacritics or a
+    possessive 's; an alias phrase is one token ``@KEY``; a hyphenated word counts whole
+    and by its alphabetic parts of three letters or more ("al-Qaeda" -> "qaeda")."""
+    pattern, keys = _name_tokenizer()
+    tokens = []
+    for m in pattern.finditer(fold_accents(text)):
+        if m["alias"]:
+            tokens.append("@" + keys[m["alias"].casefold()])
+            continue
+        word = m["word"].casefold().removesuffix("'s")
+        tokens.append(word)
+        if "-" in word:
+            tokens.extend(p for p in word.split("-") if p.isalpha() and len(p) >= 3)
+    return tokens
+
+
+def _content_words(tokens: list[str]) -> list[str]:
+    words = [t for t in tokens if len(t) > 1 and t not in _STOPWORDS]
+    specific = [t for t in words if t not in _TITLES and t not in _GENERIC]
+    return specific or words
+
+
+def _same_word(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if not (a.isalpha() and b.isalpha()):  # aliases, codes ("f-15e") match only exactly
+        return False
+    shorter, longer = sorted((a, b), key=len)
+    if len(shorter) >= 4 and longer.startswith(shorter) and len(longer) - len(shorter) <= 3:
+        return True  # inflections and regular demonyms: Houthi(s), Syria(n), Israel(i)
+    return len(shorter) >= 5 and fuzz.ratio(a, b) >= _NAME_SIMILARITY
+
+
+def _initials(text: str) -> str:
+    return "".join(
+        w[0] for w in re.findall(r"\w+", fold_accents(text).casefold()) if w not in _STOPWORDS
+    )
+
+
+def _acronym_matches(name: str, quote: str) -> bool:
+    """"IRGC" ~ "Islamic Revolutionary Guard Corps", either way round."""
+    name_initials = _initials(name)
+    if len(name_initials) >= 3 and name_initials in _name_tokens(quote):
+        return True
+    compact = fold_accents(name).replace(".", "").strip()
+    return (len(compact) >= 3 and compact.isalpha() and compact.isupper()
+            and compact.casefold() in _initials(quote))
 
 
 def supports_name(quote: str, name: str) -> bool:
-    raise NotImplementedError
+    """Whether ``quote`` supports the actor, place, target or weapon ``name``.
+
+    Lenient on purpose, to catch values the quote does not mention rather than to judge
+    wording: true when one content word of ``name`` (casefolded; stopwords, titles and,
+    when something more specific is left, generic words such as "forces" dropped) is in
+    the quote. Words match across aliases and demonyms ("US" ~ "American" ~ "United
+    States", "Britain" ~ "British", see :mod:`llmextract.aliases`), inflections
+    ("Israel" ~ "Israeli"), diacritics and transliteration ("Şırnak" ~ "Sirnak",
+    "Kharkiv" ~ "Kharkov", rapidfuzz ratio >= 80), and acronyms ("IRGC").
+    """
+    name_words = _content_words(_name_tokens(name))
+    quote_words = _name_tokens(quote)
+    if any(_same_word(a, b) for a in name_words for b in quote_words):
+        return True
+    return _acronym_matches(name, quote)
 
 
-def has_date_expression(quote: str) -> bool:
-    raise NotImplementedError
+def _quote_text(quote: Any) -> str:
+    return quote if isinstance(quote, str) else str(quote.text)
+
+
+def _checks(event: Event[Any]) -> Iterator[tuple[SupportProblem, bool]]:
+    """Every checkable value of ``event`` with whether its quote supports it."""
+    named: list[tuple[str, Any]] = [("attacker", event.attacker),
+                                    ("authorized_by", event.authorized_by)]
+    named += [(f"targets.{i}", target) for i, target in enumerate(event.targets)]
+    named.append(("location", event.location))
+    for path, item in named:
+        if item is not None:
+            quote = _quote_text(item.quote)
+            yield (SupportProblem(f"{path}.name", item.name, quote,
+                                  "the name shares no content word with its quote"),
+                   supports_name(quote, item.name))
+    if event.date is not None:
+        quote = _quote_text(event.date.quote)
+        bounds = dict.fromkeys(str(d) for d in (event.date.start, event.date.end) if d)
+        value = "..".join(bounds)
+        yield (SupportProblem("date", value, quote, "the quote holds no date expression"),
+               has_date_expression(quote))
+    if event.weapon is not None:
+        quote = _quote_text(event.weapon.quote)
+        yield (SupportProblem("weapon.name", event.weapon.name, quote,
+                              "the name shares no content word with its quote"),
+               supports_name(quote, event.weapon.name))
+    for i, claim in enumerate(event.casualties):
+        quote = _quote_text(claim.quote)
+        for bound in ("low", "high"):
+            n = getattr(claim, bound)
+            if n is not None:
+                yield (SupportProblem(f"casualties.{i}.{bound}", str(n), quote,
+                                      "the number is not stated in its quote"),
+                       supports_number(quote, n))
 
 
 def unsupported_values(event: Event[Any]) -> list[SupportProblem]:
     """Values of ``event`` (either shape) that their own quote does not support."""
-    raise NotImplementedError
+    return [problem for problem, supported in _checks(event) if not supported]
+
+
+def support_counts(event: Event[Any]) -> tuple[int, int]:
+    """``(supported, checked)`` values of ``event``: for the evaluation's share of values
+    supported by their quote."""
+    results = [supported for _, supported in _checks(event)]
+    return sum(results), len(results)

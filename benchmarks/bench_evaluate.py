@@ -40,15 +40,34 @@ def sentence(doc: int, k: int) -> str:
 
 def gold_event(doc: int, k: int) -> QuotedEvent:
     day = dt.date(2021, 3, k + 1).isoformat()
-    return QuotedEvent.model_validate({
-        "strike_type": TYPES[k], "status": "occurred", "role": "main" if k == 0 else "related",
-        "evidence": [f"carried out strike number {doc}-{k}"],
-        "attacker": {"name": ATTACKERS[k], "quote": f"The {ATTACKERS[k]}"},
-        "location": {"name": PLACES[k], "countries": [COUNTRIES[k]], "quote": f"near {PLACES[k]}"},
-        "date": {"start": day, "end": day, "precision": "day", "quote": f"on {k + 1} March 2021"},
-        "casualties": [{"outcome": "killed", "low": k + 3, "high": k + 3,
-                        "quote": f"killing {k + 3} people"}],
-    })
+    return QuotedEvent.model_validate(
+        {
+            "strike_type": TYPES[k],
+            "status": "occurred",
+            "role": "main" if k == 0 else "related",
+            "evidence": [f"carried out strike number {doc}-{k}"],
+            "attacker": {"name": ATTACKERS[k], "quote": f"The {ATTACKERS[k]}"},
+            "location": {
+                "name": PLACES[k],
+                "countries": [COUNTRIES[k]],
+                "quote": f"near {PLACES[k]}",
+            },
+            "date": {
+                "start": day,
+                "end": day,
+                "precision": "day",
+                "quote": f"on {k + 1} March 2021",
+            },
+            "casualties": [
+                {
+                    "outcome": "killed",
+                    "low": k + 3,
+                    "high": k + 3,
+                    "quote": f"killing {k + 3} people",
+                }
+            ],
+        }
+    )
 
 
 def predicted(doc: int, text: str, events: list[QuotedEvent]) -> list[StrikeEvent]:
@@ -71,12 +90,14 @@ def build() -> tuple[LabelledSet, list[DocumentResult]]:
         text = "".join(sentence(doc, k) for k in range(EVENTS))
         events = [gold_event(doc, k) for k in range(EVENTS)]
         doc_id = f"d{doc:04}"
-        documents.append(LabelledDocument(
-            doc_id, "dev", dt.date(2021, 3, 6), text, events, Path(f"{doc_id}.txt")
-        ))
-        results.append(DocumentResult(
-            doc_id=doc_id, events=predicted(doc, text, events), backend="bench"
-        ))
+        documents.append(
+            LabelledDocument(
+                doc_id, "dev", dt.date(2021, 3, 6), text, events, Path(f"{doc_id}.txt")
+            )
+        )
+        results.append(
+            DocumentResult(doc_id=doc_id, events=predicted(doc, text, events), backend="bench")
+        )
     return LabelledSet(Path("synthetic"), documents), results
 
 
@@ -98,10 +119,14 @@ def main() -> None:
         start = time.perf_counter()
         report = evaluate(results, gold, n_bootstrap=1000, seed=0)
         times.append(time.perf_counter() - start)
-    print(f"{DOCUMENTS} documents x {EVENTS} gold events, {RUNS} runs: "
-          f"median {statistics.median(times):.2f} s (runs: {', '.join(f'{t:.2f}' for t in times)})")
-    print(f"event F1 {report.events.f1.value:.3f}, matched {report.events.matched} "
-          f"of {report.events.gold}")
+    print(
+        f"{DOCUMENTS} documents x {EVENTS} gold events, {RUNS} runs: "
+        f"median {statistics.median(times):.2f} s (runs: {', '.join(f'{t:.2f}' for t in times)})"
+    )
+    print(
+        f"event F1 {report.events.f1.value:.3f}, matched {report.events.matched} "
+        f"of {report.events.gold}"
+    )
 
 
 if __name__ == "__main__":

@@ -24,20 +24,63 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from llmextract.grounding import Grounder
 
-ACTORS = ["The US military", "Russian forces", "The Israeli Air Force", "Turkish drones",
-          "Ukrainian artillery", "The Saudi-led coalition", "Houthi rebels", "The IRGC"]
-PLACES = ["Kharkiv / Харків", "Albu Kamal", "Şırnak", "İdlib", "Deir ez-Zor", "Hodeidah",
-          "Mykolaiv", "Straßburg", "Khan Younis", "Marib", "Raqqa", "Zaporizhzhia"]
-WEAPONS = ["F-15E jets", "an MQ-9 Reaper", "Tomahawk missiles", "Grad rockets",
-           "Shahed-136 drones", "Bayraktar TB2 drones", "howitzers", "Iskander missiles"]
-TARGETS = ["an ammunition depot", "a command post", "a fuel convoy", "the power station",
-           "a residential block", "militia positions", "a weapons factory", "the airbase"]
-DAYS = ["on Monday", "on Tuesday", "overnight", "early on Thursday", "last week",
-        "on 3 March", "yesterday", "on Saturday evening"]
+ACTORS = [
+    "The US military",
+    "Russian forces",
+    "The Israeli Air Force",
+    "Turkish drones",
+    "Ukrainian artillery",
+    "The Saudi-led coalition",
+    "Houthi rebels",
+    "The IRGC",
+]
+PLACES = [
+    "Kharkiv / Харків",
+    "Albu Kamal",
+    "Şırnak",
+    "İdlib",
+    "Deir ez-Zor",
+    "Hodeidah",
+    "Mykolaiv",
+    "Straßburg",
+    "Khan Younis",
+    "Marib",
+    "Raqqa",
+    "Zaporizhzhia",
+]
+WEAPONS = [
+    "F-15E jets",
+    "an MQ-9 Reaper",
+    "Tomahawk missiles",
+    "Grad rockets",
+    "Shahed-136 drones",
+    "Bayraktar TB2 drones",
+    "howitzers",
+    "Iskander missiles",
+]
+TARGETS = [
+    "an ammunition depot",
+    "a command post",
+    "a fuel convoy",
+    "the power station",
+    "a residential block",
+    "militia positions",
+    "a weapons factory",
+    "the airbase",
+]
+DAYS = [
+    "on Monday",
+    "on Tuesday",
+    "overnight",
+    "early on Thursday",
+    "last week",
+    "on 3 March",
+    "yesterday",
+    "on Saturday evening",
+]
 TEMPLATES = [
     "{actor} struck {target} near {place} {day}, killing at least {n} people, officials said.",
-    "“We hit {target} with {weapon},” a spokesman said in {place}, adding that {m} fighters"
-    " died.",
+    "“We hit {target} with {weapon},” a spokesman said in {place}, adding that {m} fighters died.",
     "Residents of {place} reported explosions {day}; the local council said {n} civilians "
     "were wounded and {m} buildings\u00a0destroyed.",
     "According to the monitor, {weapon} were used against {target} outside {place} — the "
@@ -54,9 +97,14 @@ def build_article(size: int, rng: random.Random) -> str:
     while length < size:
         sentences = [
             rng.choice(TEMPLATES).format(
-                actor=rng.choice(ACTORS), place=rng.choice(PLACES), weapon=rng.choice(WEAPONS),
-                target=rng.choice(TARGETS), day=rng.choice(DAYS), n=rng.randint(2, 900),
-                m=rng.randint(2, 90), k=rng.randint(4, 30),
+                actor=rng.choice(ACTORS),
+                place=rng.choice(PLACES),
+                weapon=rng.choice(WEAPONS),
+                target=rng.choice(TARGETS),
+                day=rng.choice(DAYS),
+                n=rng.randint(2, 900),
+                m=rng.randint(2, 90),
+                k=rng.randint(4, 30),
             )
             for _ in range(rng.randint(3, 6))
         ]
@@ -88,15 +136,18 @@ def _fuzzy_variant(text: str, rng: random.Random) -> str:
     """One slip: a letter inside a word dropped or changed."""
     letters = [i for i, c in enumerate(text) if c.isalpha() and i > 0]
     i = rng.choice(letters)
-    return text[:i] + text[i + 1:] if rng.random() < 0.5 else text[:i] + "x" + text[i + 1:]
+    return text[:i] + text[i + 1 :] if rng.random() < 0.5 else text[:i] + "x" + text[i + 1 :]
 
 
 def draw_quotes(article: str, rng: random.Random) -> list[tuple[str, str]]:
     """50 (quote, the source text it was drawn from) pairs: 20 verbatim, 15 normalised
     variants, 15 with a one-letter slip."""
     pairs = []
-    for count, vary in ((20, lambda t: t), (15, _normalised_variant),
-                        (15, lambda t: _fuzzy_variant(t, rng))):
+    for count, vary in (
+        (20, lambda t: t),
+        (15, _normalised_variant),
+        (15, lambda t: _fuzzy_variant(t, rng)),
+    ):
         for _ in range(count):
             original = _slice(article, rng)
             pairs.append((vary(original), original))
@@ -128,12 +179,12 @@ def main() -> None:
         quotes = [quote for quote, _ in pairs]
         grounder = Grounder(article)
         spans = [grounder.locate(q) for q in quotes]
-        assert all(s is None or article[s.start:s.end] == s.text for s in spans)
+        assert all(s is None or article[s.start : s.end] == s.text for s in spans)
         kinds = Counter(s.match.value if s else "not found" for s in spans)
         # the drawn text itself, or an identical stretch elsewhere in the article
         kinds["recovered"] = sum(
-            s is not None and s.text == original for s, (_, original) in zip(spans, pairs,
-                                                                             strict=True)
+            s is not None and s.text == original
+            for s, (_, original) in zip(spans, pairs, strict=True)
         )
         runs = args.runs if size < 1_000_000 else max(args.runs // 3, 3)
         cold = median_ms(article, quotes, runs, warm=False)
@@ -146,8 +197,10 @@ def main() -> None:
         print(f"| {size // 1000} KB | {cold:.1f} ms | {warm:.1f} ms | {runs} | {matches} |")
     base = rows[0]
     for size, cold, warm, _, _ in rows[1:]:
-        print(f"{size // 1000} KB / {base[0] // 1000} KB: fresh x{cold / base[1]:.1f}, "
-              f"warm x{warm / base[2]:.1f} (length x{size / base[0]:.0f})")
+        print(
+            f"{size // 1000} KB / {base[0] // 1000} KB: fresh x{cold / base[1]:.1f}, "
+            f"warm x{warm / base[2]:.1f} (length x{size / base[0]:.0f})"
+        )
 
 
 if __name__ == "__main__":

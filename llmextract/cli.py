@@ -35,7 +35,8 @@ SetDir = Annotated[
     typer.Argument(
         help="A labelled set: its root (e.g. datasets/strikes-v1, every split) "
         "or one split folder (e.g. datasets/strikes-v1/dev).",
-        exists=True, file_okay=False,
+        exists=True,
+        file_okay=False,
     ),
 ]
 
@@ -128,7 +129,10 @@ def eval_command(
     predictions: Annotated[
         list[Path] | None,
         typer.Option(
-            "--predictions", "-p", exists=True, dir_okay=False,
+            "--predictions",
+            "-p",
+            exists=True,
+            dir_okay=False,
             help="A JSONL file of extraction results (what `extract` writes; gold-shaped "
             "lines with quote strings also load). Repeat to compare runs side by side: "
             "differences are to the first file.",
@@ -185,8 +189,14 @@ def eval_command(
         ]
         reports = [
             evaluate(
-                results, gold, roles=role_list, statuses=status_list, split=split,
-                seed=seed, n_bootstrap=bootstrap, name=name,
+                results,
+                gold,
+                roles=role_list,
+                statuses=status_list,
+                split=split,
+                seed=seed,
+                n_bootstrap=bootstrap,
+                name=name,
             )
             for name, results in runs
         ]

@@ -245,6 +245,7 @@ def _quote_problems(raw: Any, text: str, article: Path) -> Iterator[tuple[str, s
 
 def _hint(quote: str, text: str) -> str:
     """Say so when a quote differs from the article only in whitespace or case."""
+
     def squash(s: str) -> str:
         return " ".join(s.split()).casefold()
 
@@ -275,7 +276,9 @@ def check_labelled_set(path: Path | str) -> list[Problem]:
             if doc.doc_id in seen:
                 problems.append(
                     Problem(
-                        split_dir / GOLD_FILE, doc.line, "doc_id",
+                        split_dir / GOLD_FILE,
+                        doc.line,
+                        "doc_id",
                         f"{doc.doc_id!r} is also in split {seen[doc.doc_id].split!r}",
                     )
                 )

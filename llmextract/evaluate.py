@@ -39,7 +39,12 @@ from llmextract.report import (
 from llmextract.schema import DocumentResult, Role, Status, StrikeEvent, Usage
 
 __all__ = [
-    "Comparison", "Predictions", "Report", "ScoringConfig", "compare", "evaluate",
+    "Comparison",
+    "Predictions",
+    "Report",
+    "ScoringConfig",
+    "compare",
+    "evaluate",
     "load_predictions",
 ]
 
@@ -128,8 +133,9 @@ def _event_filter(
 ) -> Callable[[StrikeEvent], bool]:
     wanted_roles = {Role(r) for r in roles} if roles else None
     wanted_statuses = {Status(s) for s in statuses} if statuses else None
-    return lambda e: (wanted_roles is None or e.role in wanted_roles) and (
-        wanted_statuses is None or e.status in wanted_statuses
+    return lambda e: (
+        (wanted_roles is None or e.role in wanted_roles)
+        and (wanted_statuses is None or e.status in wanted_statuses)
     )
 
 
@@ -142,18 +148,14 @@ def _gold_events(doc: LabelledDocument) -> list[StrikeEvent]:
         ) from exc
 
 
-def _checkable_values(event: StrikeEvent) -> int:
-    """How many values of ``event`` a quote must support (the fields that
-    ``grounding.unsupported_values`` checks)."""
-    singles = (event.attacker, event.authorized_by, event.location, event.date, event.weapon)
-    bounds = sum((c.low is not None) + (c.high is not None) for c in event.casualties)
-    return sum(x is not None for x in singles) + len(event.targets) + bounds
-
-
 def _digest(index: int, event: StrikeEvent, best: float | None) -> EventDigest:
     return EventDigest(
-        index=index, strike_type=event.strike_type.value, status=event.status.value,
-        role=event.role.value, evidence=[s.text for s in event.evidence], best_score=best,
+        index=index,
+        strike_type=event.strike_type.value,
+        status=event.status.value,
+        role=event.role.value,
+        evidence=[s.text for s in event.evidence],
+        best_score=best,
     )
 
 
@@ -175,16 +177,25 @@ class _Tally:
     errors: list[DocumentErrors] = field(default_factory=list)
 
     def add(
-        self, doc: LabelledDocument, predicted: list[StrikeEvent], gold: list[StrikeEvent],
+        self,
+        doc: LabelledDocument,
+        predicted: list[StrikeEvent],
+        gold: list[StrikeEvent],
         has_prediction: bool,
     ) -> None:
         pred_views = [EventView.of(e) for e in predicted]
         gold_views = [EventView.of(e) for e in gold]
         matching = match_events(pred_views, gold_views, self.config)
-        self.counts.append(DocumentCounts(
-            doc_id=doc.doc_id, split=doc.split, predicted=len(predicted), gold=len(gold),
-            matched=len(matching.pairs), has_prediction=has_prediction,
-        ))
+        self.counts.append(
+            DocumentCounts(
+                doc_id=doc.doc_id,
+                split=doc.split,
+                predicted=len(predicted),
+                gold=len(gold),
+                matched=len(matching.pairs),
+                has_prediction=has_prediction,
+            )
+        )
         self._add_grounding(doc.text, predicted)
         errors = DocumentErrors(run=self.run, doc_id=doc.doc_id, split=doc.split)
         for p, g, score in matching.pairs:
@@ -205,8 +216,9 @@ class _Tally:
             spans = event.spans()
             self.spans += len(spans)
             self.exact_spans += sum(text[s.start : s.end] == s.text for s in spans)
-            self.values += _checkable_values(event)
-            self.unsupported_values += len(grounding.unsupported_values(event))
+            supported, checked = grounding.support_counts(event)
+            self.values += checked
+            self.unsupported_values += checked - supported
 
     def _add_fields(
         self, predicted: StrikeEvent, gold: StrikeEvent, p: int, g: int, score: float
@@ -221,10 +233,17 @@ class _Tally:
             totals[0] += agreement
             totals[1] += 1
             if agreement < 1:
-                disagreements.append(FieldDisagreement(
-                    predicted_index=p, gold_index=g, pair_score=score, field=rule.name,
-                    agreement=agreement, predicted=p_value, gold=g_value,
-                ))
+                disagreements.append(
+                    FieldDisagreement(
+                        predicted_index=p,
+                        gold_index=g,
+                        pair_score=score,
+                        field=rule.name,
+                        agreement=agreement,
+                        predicted=p_value,
+                        gold=g_value,
+                    )
+                )
         return disagreements
 
 
@@ -244,17 +263,25 @@ def _cost(run: _Run, doc_ids: list[str]) -> CostFigures | None:
         return None
     n = len(lines)
     return CostFigures(
-        documents=n, calls_per_document=total.calls / n,
+        documents=n,
+        calls_per_document=total.calls / n,
         prompt_tokens_per_document=total.prompt_tokens / n,
         completion_tokens_per_document=total.completion_tokens / n,
-        seconds_per_document=total.seconds / n, total=total,
+        seconds_per_document=total.seconds / n,
+        total=total,
     )
 
 
 def _report(
-    tally: _Tally, run: _Run, labelled: LabelledSet, scope: LabelledSet, *,
-    roles: Collection[Role | str] | None, statuses: Collection[Status | str] | None,
-    seed: int, n_bootstrap: int,
+    tally: _Tally,
+    run: _Run,
+    labelled: LabelledSet,
+    scope: LabelledSet,
+    *,
+    roles: Collection[Role | str] | None,
+    statuses: Collection[Status | str] | None,
+    seed: int,
+    n_bootstrap: int,
 ) -> Report:
     counts = tally.counts
     columns = metrics.document_columns(
@@ -290,15 +317,22 @@ def _report(
             matched=sum(c.matched for c in counts),
             predicted=sum(c.predicted for c in counts),
             gold=sum(c.gold for c in counts),
-            precision=figures["event_precision"], recall=figures["event_recall"],
-            f1=figures["event_f1"], macro_precision=figures["event_macro_precision"],
-            macro_recall=figures["event_macro_recall"], macro_f1=figures["event_macro_f1"],
+            precision=figures["event_precision"],
+            recall=figures["event_recall"],
+            f1=figures["event_f1"],
+            macro_precision=figures["event_macro_precision"],
+            macro_recall=figures["event_macro_recall"],
+            macro_f1=figures["event_macro_f1"],
         ),
         relevance=RelevanceFigures(
-            true_positives=confusion[0], false_positives=confusion[1],
-            false_negatives=confusion[2], true_negatives=confusion[3],
-            precision=figures["relevance_precision"], recall=figures["relevance_recall"],
-            f1=figures["relevance_f1"], accuracy=(confusion[0] + confusion[3]) / len(counts),
+            true_positives=confusion[0],
+            false_positives=confusion[1],
+            false_negatives=confusion[2],
+            true_negatives=confusion[3],
+            precision=figures["relevance_precision"],
+            recall=figures["relevance_recall"],
+            f1=figures["relevance_f1"],
+            accuracy=(confusion[0] + confusion[3]) / len(counts),
         ),
         count_error=figures["count_error"],
         fields=[
@@ -350,6 +384,12 @@ def evaluate(
             doc, predicted, [e for e in _gold_events(doc) if keep(e)], doc.doc_id in run.events
         )
     return _report(
-        tally, run, labelled, scope, roles=roles, statuses=statuses, seed=seed,
+        tally,
+        run,
+        labelled,
+        scope,
+        roles=roles,
+        statuses=statuses,
+        seed=seed,
         n_bootstrap=n_bootstrap,
     )

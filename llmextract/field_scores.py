@@ -76,9 +76,7 @@ FIELD_RULES: tuple[FieldRule, ...] = (
     FieldRule("attacker", lambda e: e.attacker.name if e.attacker else None, _same_name),
     FieldRule("targets", lambda e: [t.name for t in e.targets], _names_f1),
     FieldRule("location_name", lambda e: e.location.name if e.location else None, _same_place),
-    FieldRule(
-        "countries", lambda e: sorted(e.location.countries) if e.location else None, _equal
-    ),
+    FieldRule("countries", lambda e: sorted(e.location.countries) if e.location else None, _equal),
     FieldRule("date_exact", _date_start, _equal),
     FieldRule("date_near", _date_start, _days_apart_at_most),
     FieldRule("killed_low", lambda e: _killed(e, "low"), _equal),

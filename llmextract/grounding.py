@@ -36,8 +36,21 @@ __all__ = [
 # --------------------------------------------------------------------------- normalised view
 
 _QUOTE_MARKS = {
-    "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "`": "'", "´": "'", "ʼ": "'",
-    "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "«": '"', "»": '"',
+    "‘": "'",
+    "’": "'",
+    "‚": "'",
+    "‛": "'",
+    "′": "'",
+    "`": "'",
+    "´": "'",
+    "ʼ": "'",
+    "“": '"',
+    "”": '"',
+    "„": '"',
+    "‟": '"',
+    "″": '"',
+    "«": '"',
+    "»": '"',
 }
 _DASHES = frozenset("‐‑‒–—―−﹘﹣－")
 _GAP = "\x00"  # marks a character the normalised view drops
@@ -98,7 +111,7 @@ def _normalized_view(text: str) -> _View:
     starts, original_starts = [0], [0]
     length = done = 0
     for run in _RUN.finditer(folded_text):
-        pieces.append(folded_text[done:run.start()])
+        pieces.append(folded_text[done : run.start()])
         length += run.start() - done
         space = run.group().find(" ")
         if space >= 0:
@@ -297,7 +310,8 @@ class Grounder:
             if end > start
         ]
         acceptable = [
-            c for c in candidates
+            c
+            for c in candidates
             if c.similarity >= self.min_similarity
             and self.min_coverage <= (c.end - c.start) / len(quote) <= 1 / self.min_coverage
         ]
@@ -329,28 +343,139 @@ def supports_number(quote: str, n: int) -> bool:
     return n in stated_numbers(quote)
 
 
-_STOPWORDS = frozenset({
-    "the", "a", "an", "of", "in", "on", "at", "for", "to", "and", "or", "by", "from", "near",
-    "with", "into", "over", "its", "their", "his", "her", "this", "that", "these", "those"
-})
-_TITLES = frozenset({
-    "president", "prime", "minister", "gen", "general", "lt", "col", "colonel", "maj", "major",
-    "capt", "captain", "commander", "cmdr", "adm", "admiral", "sgt", "sergeant", "secretary",
-    "defense", "defence", "foreign", "king", "queen", "prince", "crown", "sheikh", "emir",
-    "ayatollah", "mr", "mrs", "ms", "dr", "sir", "lord", "chief", "spokesman", "spokeswoman",
-    "spokesperson", "leader", "head"
-})
+_STOPWORDS = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "to",
+        "and",
+        "or",
+        "by",
+        "from",
+        "near",
+        "with",
+        "into",
+        "over",
+        "its",
+        "their",
+        "his",
+        "her",
+        "this",
+        "that",
+        "these",
+        "those",
+    }
+)
+_TITLES = frozenset(
+    {
+        "president",
+        "prime",
+        "minister",
+        "gen",
+        "general",
+        "lt",
+        "col",
+        "colonel",
+        "maj",
+        "major",
+        "capt",
+        "captain",
+        "commander",
+        "cmdr",
+        "adm",
+        "admiral",
+        "sgt",
+        "sergeant",
+        "secretary",
+        "defense",
+        "defence",
+        "foreign",
+        "king",
+        "queen",
+        "prince",
+        "crown",
+        "sheikh",
+        "emir",
+        "ayatollah",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "sir",
+        "lord",
+        "chief",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "leader",
+        "head",
+    }
+)
 # Words that name a kind of thing, not which one: never enough on their own to support
 # a name that also has a specific word ("Wagner Group" is not supported by "the group").
-_GENERIC = frozenset({
-    "military", "army", "armed", "forces", "force", "troops", "air", "navy", "naval", "group",
-    "groups", "militia", "militias", "militants", "government", "ministry", "regime",
-    "administration", "coalition", "city", "town", "village", "province", "region", "district",
-    "area", "border", "base", "airbase", "camp", "site", "missile", "missiles", "rocket",
-    "rockets", "drone", "drones", "jet", "jets", "aircraft", "warplane", "warplanes", "plane",
-    "planes", "fighter", "fighters", "bomb", "bombs", "strike", "strikes", "shell", "shells",
-    "artillery"
-})
+_GENERIC = frozenset(
+    {
+        "military",
+        "army",
+        "armed",
+        "forces",
+        "force",
+        "troops",
+        "air",
+        "navy",
+        "naval",
+        "group",
+        "groups",
+        "militia",
+        "militias",
+        "militants",
+        "government",
+        "ministry",
+        "regime",
+        "administration",
+        "coalition",
+        "city",
+        "town",
+        "village",
+        "province",
+        "region",
+        "district",
+        "area",
+        "border",
+        "base",
+        "airbase",
+        "camp",
+        "site",
+        "missile",
+        "missiles",
+        "rocket",
+        "rockets",
+        "drone",
+        "drones",
+        "jet",
+        "jets",
+        "aircraft",
+        "warplane",
+        "warplanes",
+        "plane",
+        "planes",
+        "fighter",
+        "fighters",
+        "bomb",
+        "bombs",
+        "strike",
+        "strikes",
+        "shell",
+        "shells",
+        "artillery",
+    }
+)
 _NAME_SIMILARITY = 80.0  # rapidfuzz ratio for transliterations: "Kharkiv" ~ "Kharkov"
 
 
@@ -368,13 +493,13 @@ def _name_tokenizer() -> tuple[re.Pattern[str], dict[str, str]]:
     for key, names in groups:
         for name in names:
             keys[fold_accents(name).casefold()] = key
-    phrases = sorted({fold_accents(n) for _, names in groups for n in names}, key=len,
-                     reverse=True)
+    phrases = sorted({fold_accents(n) for _, names in groups for n in names}, key=len, reverse=True)
     alternatives = "|".join(
         f"(?-i:{re.escape(p)})" if _is_acronym(p) else re.escape(p) for p in phrases
     )
-    pattern = re.compile(rf"(?<!\w)(?P<alias>{alternatives})(?!\w)|(?P<word>\w+(?:['-]\w+)*)",
-                         re.IGNORECASE)
+    pattern = re.compile(
+        rf"(?<!\w)(?P<alias>{alternatives})(?!\w)|(?P<word>\w+(?:['-]\w+)*)", re.IGNORECASE
+    )
     return pattern, keys
 
 
@@ -419,13 +544,17 @@ def _initials(text: str) -> str:
 
 
 def _acronym_matches(name: str, quote: str) -> bool:
-    """"IRGC" ~ "Islamic Revolutionary Guard Corps", either way round."""
+    """ "IRGC" ~ "Islamic Revolutionary Guard Corps", either way round."""
     name_initials = _initials(name)
     if len(name_initials) >= 3 and name_initials in _name_tokens(quote):
         return True
     compact = fold_accents(name).replace(".", "").strip()
-    return (len(compact) >= 3 and compact.isalpha() and compact.isupper()
-            and compact.casefold() in _initials(quote))
+    return (
+        len(compact) >= 3
+        and compact.isalpha()
+        and compact.isupper()
+        and compact.casefold() in _initials(quote)
+    )
 
 
 def supports_name(quote: str, name: str) -> bool:
@@ -452,35 +581,57 @@ def _quote_text(quote: Any) -> str:
 
 def _checks(event: Event[Any]) -> Iterator[tuple[SupportProblem, bool]]:
     """Every checkable value of ``event`` with whether its quote supports it."""
-    named: list[tuple[str, Any]] = [("attacker", event.attacker),
-                                    ("authorized_by", event.authorized_by)]
+    named: list[tuple[str, Any]] = [
+        ("attacker", event.attacker),
+        ("authorized_by", event.authorized_by),
+    ]
     named += [(f"targets.{i}", target) for i, target in enumerate(event.targets)]
     named.append(("location", event.location))
     for path, item in named:
         if item is not None:
             quote = _quote_text(item.quote)
-            yield (SupportProblem(f"{path}.name", item.name, quote,
-                                  "the name shares no content word with its quote"),
-                   supports_name(quote, item.name))
+            yield (
+                SupportProblem(
+                    f"{path}.name",
+                    item.name,
+                    quote,
+                    "the name shares no content word with its quote",
+                ),
+                supports_name(quote, item.name),
+            )
     if event.date is not None:
         quote = _quote_text(event.date.quote)
         bounds = dict.fromkeys(str(d) for d in (event.date.start, event.date.end) if d)
         value = "..".join(bounds)
-        yield (SupportProblem("date", value, quote, "the quote holds no date expression"),
-               has_date_expression(quote))
+        yield (
+            SupportProblem("date", value, quote, "the quote holds no date expression"),
+            has_date_expression(quote),
+        )
     if event.weapon is not None:
         quote = _quote_text(event.weapon.quote)
-        yield (SupportProblem("weapon.name", event.weapon.name, quote,
-                              "the name shares no content word with its quote"),
-               supports_name(quote, event.weapon.name))
+        yield (
+            SupportProblem(
+                "weapon.name",
+                event.weapon.name,
+                quote,
+                "the name shares no content word with its quote",
+            ),
+            supports_name(quote, event.weapon.name),
+        )
     for i, claim in enumerate(event.casualties):
         quote = _quote_text(claim.quote)
         for bound in ("low", "high"):
             n = getattr(claim, bound)
             if n is not None:
-                yield (SupportProblem(f"casualties.{i}.{bound}", str(n), quote,
-                                      "the number is not stated in its quote"),
-                       supports_number(quote, n))
+                yield (
+                    SupportProblem(
+                        f"casualties.{i}.{bound}",
+                        str(n),
+                        quote,
+                        "the number is not stated in its quote",
+                    ),
+                    supports_number(quote, n),
+                )
 
 
 def unsupported_values(event: Event[Any]) -> list[SupportProblem]:

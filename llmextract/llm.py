@@ -349,8 +349,13 @@ class LLMClient:
         retrying = transport_retrying(self.settings, asynchronous=True)
         state = CallState(max_attempts=self.settings.validation_retries + 1)
 
+        async def send(**kwargs: Any) -> Any:
+            # tenacity tells async functions apart by inspection, which openai's decorated
+            # `create` does not pass: this wrapper makes the coroutine explicit.
+            return await client.chat.completions.create(**kwargs)
+
         async def create(**kwargs: Any) -> Any:
-            completion: Any = await retrying(cast(Any, client.chat.completions.create), **kwargs)
+            completion: Any = await retrying(send, **kwargs)
             return _checked(completion, state)
 
         patched = _patched_create(create, self.settings.mode)

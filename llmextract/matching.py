@@ -48,8 +48,11 @@ class ScoringConfig:
 
     def __post_init__(self) -> None:
         total = (
-            self.evidence_weight + self.date_weight + self.location_weight
-            + self.attacker_weight + self.strike_class_weight
+            self.evidence_weight
+            + self.date_weight
+            + self.location_weight
+            + self.attacker_weight
+            + self.strike_class_weight
         )
         if abs(total - 1.0) > 1e-9:
             raise ValueError(f"component weights must sum to 1, got {total}")
@@ -69,27 +72,72 @@ ACLED_CLASS: dict[StrikeType, str] = {
 # Name variants that denote the same party, mapped to one token. Multi-word keys are
 # matched on the normalised (lower-case, ASCII, space-separated) name.
 NAME_ALIASES: dict[str, str] = {
-    "united states of america": "us", "united states": "us", "u s a": "us", "u s": "us",
-    "usa": "us", "american": "us", "americans": "us", "united kingdom": "uk",
-    "britain": "uk", "british": "uk", "great britain": "uk",
-    "israeli": "israel", "israelis": "israel", "idf": "israel",
-    "russian": "russia", "russians": "russia", "russian federation": "russia",
-    "ukrainian": "ukraine", "ukrainians": "ukraine", "iranian": "iran",
-    "syrian": "syria", "iraqi": "iraq", "turkish": "turkey", "turkiye": "turkey",
-    "saudi arabia": "saudi", "saudi led": "saudi", "yemeni": "yemen",
-    "pakistani": "pakistan", "indian": "india", "azerbaijani": "azerbaijan",
-    "armenian": "armenia", "lebanese": "lebanon", "egyptian": "egypt", "emirati": "uae",
-    "united arab emirates": "uae", "houthis": "houthi", "ansar allah": "houthi",
-    "hizbollah": "hezbollah", "hizballah": "hezbollah",
+    "united states of america": "us",
+    "united states": "us",
+    "u s a": "us",
+    "u s": "us",
+    "usa": "us",
+    "american": "us",
+    "americans": "us",
+    "united kingdom": "uk",
+    "britain": "uk",
+    "british": "uk",
+    "great britain": "uk",
+    "israeli": "israel",
+    "israelis": "israel",
+    "idf": "israel",
+    "russian": "russia",
+    "russians": "russia",
+    "russian federation": "russia",
+    "ukrainian": "ukraine",
+    "ukrainians": "ukraine",
+    "iranian": "iran",
+    "syrian": "syria",
+    "iraqi": "iraq",
+    "turkish": "turkey",
+    "turkiye": "turkey",
+    "saudi arabia": "saudi",
+    "saudi led": "saudi",
+    "yemeni": "yemen",
+    "pakistani": "pakistan",
+    "indian": "india",
+    "azerbaijani": "azerbaijan",
+    "armenian": "armenia",
+    "lebanese": "lebanon",
+    "egyptian": "egypt",
+    "emirati": "uae",
+    "united arab emirates": "uae",
+    "houthis": "houthi",
+    "ansar allah": "houthi",
+    "hizbollah": "hezbollah",
+    "hizballah": "hezbollah",
 }
 _ALIAS_PATTERN = re.compile(
     r"\b(" + "|".join(re.escape(k) for k in sorted(NAME_ALIASES, key=len, reverse=True)) + r")\b"
 )
 # Words that say nothing about which party it was; dropped unless nothing else is left.
-_GENERIC_WORDS = frozenset({
-    "the", "a", "an", "of", "military", "forces", "force", "army", "armed", "troops", "units",
-    "unit", "government", "regime", "coalition", "defence", "defense", "ministry",
-})
+_GENERIC_WORDS = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "of",
+        "military",
+        "forces",
+        "force",
+        "army",
+        "armed",
+        "troops",
+        "units",
+        "unit",
+        "government",
+        "regime",
+        "coalition",
+        "defence",
+        "defense",
+        "ministry",
+    }
+)
 
 
 @lru_cache(maxsize=65536)
@@ -251,8 +299,11 @@ def match_events(
     clears = scores >= config.match_threshold - _ROUNDING
     rows, cols = linear_sum_assignment(np.where(clears, scores, 0.0), maximize=True)
     pairs = sorted(
-        ((int(r), int(c), float(scores[r, c])) for r, c in zip(rows, cols, strict=True)
-         if clears[r, c]),
+        (
+            (int(r), int(c), float(scores[r, c]))
+            for r, c in zip(rows, cols, strict=True)
+            if clears[r, c]
+        ),
         key=lambda pair: pair[1],
     )
     return Matching(pairs, scores)

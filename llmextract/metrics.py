@@ -19,9 +19,15 @@ import numpy.typing as npt
 Array = npt.NDArray[np.float64]
 
 HEADLINE = (
-    "event_precision", "event_recall", "event_f1",
-    "event_macro_precision", "event_macro_recall", "event_macro_f1",
-    "relevance_precision", "relevance_recall", "relevance_f1",
+    "event_precision",
+    "event_recall",
+    "event_f1",
+    "event_macro_precision",
+    "event_macro_recall",
+    "event_macro_f1",
+    "relevance_precision",
+    "relevance_recall",
+    "relevance_f1",
     "count_error",
 )
 # Columns of the per-document matrix, in order.
@@ -49,11 +55,24 @@ def document_columns(
     tp, n_pred, n_gold = (np.asarray(x, dtype=float) for x in (matched, predicted, gold))
     pred_pos, gold_pos = n_pred > 0, n_gold > 0
     p, r, f1 = prf(tp, n_pred - tp, n_gold - tp)
-    return np.column_stack([
-        tp, n_pred, n_gold,
-        pred_pos & gold_pos, pred_pos & ~gold_pos, ~pred_pos & gold_pos,
-        np.abs(n_pred - n_gold), p, r, f1,
-    ]).astype(float).reshape(len(tp), 10)
+    return (
+        np.column_stack(
+            [
+                tp,
+                n_pred,
+                n_gold,
+                pred_pos & gold_pos,
+                pred_pos & ~gold_pos,
+                ~pred_pos & gold_pos,
+                np.abs(n_pred - n_gold),
+                p,
+                r,
+                f1,
+            ]
+        )
+        .astype(float)
+        .reshape(len(tp), 10)
+    )
 
 
 def headline(sums: Array, n_documents: int) -> dict[str, Array]:
@@ -62,8 +81,12 @@ def headline(sums: Array, n_documents: int) -> dict[str, Array]:
     event = prf(tp, n_pred - tp, n_gold - tp)
     relevance = prf(sums[..., _DOC_TP], sums[..., _DOC_FP], sums[..., _DOC_FN])
     macro = (sums[..., _P], sums[..., _R], sums[..., _F1])
-    figures = [*event, *(m / n_documents for m in macro), *relevance,
-               sums[..., _ABS_ERR] / n_documents]
+    figures = [
+        *event,
+        *(m / n_documents for m in macro),
+        *relevance,
+        sums[..., _ABS_ERR] / n_documents,
+    ]
     return dict(zip(HEADLINE, figures, strict=True))
 
 

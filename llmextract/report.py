@@ -151,8 +151,18 @@ class Report(BaseModel):
     def headline(self) -> dict[str, Estimate]:
         """The figures that have bootstrap intervals, by :data:`metrics.HEADLINE` name."""
         e, r = self.events, self.relevance
-        figures = [e.precision, e.recall, e.f1, e.macro_precision, e.macro_recall, e.macro_f1,
-                   r.precision, r.recall, r.f1, self.count_error]
+        figures = [
+            e.precision,
+            e.recall,
+            e.f1,
+            e.macro_precision,
+            e.macro_recall,
+            e.macro_f1,
+            r.precision,
+            r.recall,
+            r.f1,
+            self.count_error,
+        ]
         return dict(zip(metrics.HEADLINE, figures, strict=True))
 
     def errors_jsonl(self) -> str:
@@ -192,7 +202,10 @@ class Comparison(BaseModel):
 
 
 def compare(
-    reports: Sequence[Report], *, seed: int = 0, n_bootstrap: int = 1000,
+    reports: Sequence[Report],
+    *,
+    seed: int = 0,
+    n_bootstrap: int = 1000,
     confidence: float = 0.95,
 ) -> Comparison:
     """Compare runs scored on the same documents: for each later run and headline
@@ -206,8 +219,11 @@ def compare(
         if sorted(order) != sorted(d.doc_id for d in report.per_document):
             raise ValueError(f"run {report.run!r} covers other documents than {baseline.run!r}")
         paired = metrics.paired_differences(
-            _columns(baseline, order), _columns(report, order),
-            seed=seed, n_bootstrap=n_bootstrap, confidence=confidence,
+            _columns(baseline, order),
+            _columns(report, order),
+            seed=seed,
+            n_bootstrap=n_bootstrap,
+            confidence=confidence,
         )
         differences += [
             Difference(figure=name, run=report.run, delta=delta, low=low, high=high)

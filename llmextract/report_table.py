@@ -57,8 +57,10 @@ def _rows(reports: list[Report]) -> list[_Row | str]:
             "cost per document",
             _Row("calls", lambda r: r.cost.calls_per_document if r.cost else None),
             _Row("prompt tokens", lambda r: r.cost.prompt_tokens_per_document if r.cost else None),
-            _Row("completion tokens",
-                 lambda r: r.cost.completion_tokens_per_document if r.cost else None),
+            _Row(
+                "completion tokens",
+                lambda r: r.cost.completion_tokens_per_document if r.cost else None,
+            ),
             _Row("seconds", lambda r: r.cost.seconds_per_document if r.cost else None),
         ]
     return rows

@@ -27,41 +27,79 @@ ARTICLE_NEGATIVE = (
 def us_strike() -> dict[str, Any]:
     """The main event of ARTICLE_TWO_STRIKES, as a gold (quoted) event dict."""
     return {
-        "strike_type": "air_strike", "status": "occurred", "role": "main",
+        "strike_type": "air_strike",
+        "status": "occurred",
+        "role": "main",
         "evidence": ["The US military struck Iran-backed militias in eastern Syria"],
-        "attacker": {"name": "US military", "attribution": "reported",
-                     "quote": "The US military"},
-        "targets": [{"name": "Iran-backed militias", "kind": "armed_group",
-                     "quote": "Iran-backed militias"}],
-        "location": {"name": "Albu Kamal", "countries": ["SYR"],
-                     "quote": "near the Syrian border town of Albu Kamal"},
-        "date": {"start": "2021-02-25", "end": "2021-02-25", "precision": "day",
-                 "quote": "on Thursday"},
-        "casualties": [{"outcome": "killed", "low": 22, "high": None, "victims": "fighters",
-                        "victim_group": "combatants", "source": "a monitor",
-                        "quote": "killing at least 22 fighters"}],
+        "attacker": {"name": "US military", "attribution": "reported", "quote": "The US military"},
+        "targets": [
+            {"name": "Iran-backed militias", "kind": "armed_group", "quote": "Iran-backed militias"}
+        ],
+        "location": {
+            "name": "Albu Kamal",
+            "countries": ["SYR"],
+            "quote": "near the Syrian border town of Albu Kamal",
+        },
+        "date": {
+            "start": "2021-02-25",
+            "end": "2021-02-25",
+            "precision": "day",
+            "quote": "on Thursday",
+        },
+        "casualties": [
+            {
+                "outcome": "killed",
+                "low": 22,
+                "high": None,
+                "victims": "fighters",
+                "victim_group": "combatants",
+                "source": "a monitor",
+                "quote": "killing at least 22 fighters",
+            }
+        ],
     }
 
 
 def russian_strike() -> dict[str, Any]:
     """The related event of ARTICLE_TWO_STRIKES, with two conflicting killed claims."""
     return {
-        "strike_type": "air_strike", "status": "occurred", "role": "related",
+        "strike_type": "air_strike",
+        "status": "occurred",
+        "role": "related",
         "evidence": ["Russian jets bombed a market in Idlib"],
-        "attacker": {"name": "Russian air force", "attribution": "reported",
-                     "quote": "Russian jets"},
+        "attacker": {
+            "name": "Russian air force",
+            "attribution": "reported",
+            "quote": "Russian jets",
+        },
         "targets": [{"name": "market", "kind": "civilians", "quote": "a market"}],
         "location": {"name": "Idlib", "countries": ["SYR"], "quote": "in Idlib"},
-        "date": {"start": "2021-02-24", "end": "2021-02-24", "precision": "day",
-                 "quote": "on Wednesday"},
+        "date": {
+            "start": "2021-02-24",
+            "end": "2021-02-24",
+            "precision": "day",
+            "quote": "on Wednesday",
+        },
         "weapon": {"name": "jets", "quote": "Russian jets"},
         "casualties": [
-            {"outcome": "killed", "low": 5, "high": 5, "victims": "civilians",
-             "victim_group": "civilians", "source": "rescuers",
-             "quote": "killing five civilians"},
-            {"outcome": "killed", "low": 7, "high": 7, "victims": "people",
-             "victim_group": "unknown", "source": "Syrian Observatory",
-             "quote": "seven people died"},
+            {
+                "outcome": "killed",
+                "low": 5,
+                "high": 5,
+                "victims": "civilians",
+                "victim_group": "civilians",
+                "source": "rescuers",
+                "quote": "killing five civilians",
+            },
+            {
+                "outcome": "killed",
+                "low": 7,
+                "high": 7,
+                "victims": "people",
+                "victim_group": "unknown",
+                "source": "Syrian Observatory",
+                "quote": "seven people died",
+            },
         ],
     }
 
@@ -70,13 +108,22 @@ def turkish_shelling() -> dict[str, Any]:
     """A third strike in ARTICLE_TWO_STRIKES that the gold does not label (so a
     prediction of it is spurious)."""
     return {
-        "strike_type": "artillery_shelling", "status": "occurred", "role": "background",
+        "strike_type": "artillery_shelling",
+        "status": "occurred",
+        "role": "background",
         "evidence": ["Turkish artillery shelled villages near Tell Rifaat"],
         "attacker": {"name": "Turkish army", "quote": "Turkish artillery"},
-        "location": {"name": "Tell Rifaat", "countries": ["SYR"],
-                     "quote": "villages near Tell Rifaat"},
-        "date": {"start": "2021-02-20", "end": "2021-02-20", "precision": "day",
-                 "quote": "on 20 February 2021"},
+        "location": {
+            "name": "Tell Rifaat",
+            "countries": ["SYR"],
+            "quote": "villages near Tell Rifaat",
+        },
+        "date": {
+            "start": "2021-02-20",
+            "end": "2021-02-20",
+            "precision": "day",
+            "quote": "on 20 February 2021",
+        },
     }
 
 
@@ -110,7 +157,5 @@ def grounded(event: dict[str, Any], text: str, **changes: Any) -> StrikeEvent:
     return locate_quotes(data, text)
 
 
-def result(
-    doc_id: str, events: list[StrikeEvent], usage: Usage | None = None
-) -> DocumentResult:
+def result(doc_id: str, events: list[StrikeEvent], usage: Usage | None = None) -> DocumentResult:
     return DocumentResult(doc_id=doc_id, events=events, backend="test", usage=usage or Usage())

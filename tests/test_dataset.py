@@ -2,15 +2,6 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.factories import (
-    ARTICLE_NEGATIVE,
-    ARTICLE_TWO_STRIKES,
-    gold_line,
-    russian_strike,
-    standard_docs,
-    us_strike,
-    write_split,
-)
 from typer.testing import CliRunner
 
 from llmextract.cli import app
@@ -20,6 +11,15 @@ from llmextract.dataset import (
     is_relative_only,
     labelled_set_stats,
     load_labelled_set,
+)
+from tests.factories import (
+    ARTICLE_NEGATIVE,
+    ARTICLE_TWO_STRIKES,
+    gold_line,
+    russian_strike,
+    standard_docs,
+    us_strike,
+    write_split,
 )
 
 REPO = Path(__file__).parent.parent
@@ -38,19 +38,36 @@ BROKEN_LINES = [
     ("d01-clean", gold_line("d01-clean", [us_strike()]), None),
     ("d02-json", '{"doc_id": "d02-json", "published": ', None),
     ("d03-enum", _with({"doc_id": "d03-enum"}, strike_type="airstrike"), "events.0.strike_type"),
-    ("d04-country", _with({"doc_id": "d04-country"}, location={"countries": ["XYZ"]}),
-     "events.0.location.countries.0"),
-    ("d05-date-order",
-     _with({"doc_id": "d05-date-order"}, date={"start": "2021-02-26", "end": "2021-02-25"}),
-     "events.0.date"),
-    ("d06-date-form", _with({"doc_id": "d06-date-form"}, date={"start": "25/02/2021"}),
-     "events.0.date.start"),
-    ("d07-published", {k: v for k, v in _with({"doc_id": "d07-published"}).items()
-                       if k != "published"}, "published"),
-    ("d08-quote", _with({"doc_id": "d08-quote"}, attacker={"quote": "the US  military"}),
-     "events.0.attacker.quote"),
-    ("d09-evidence", _with({"doc_id": "d09-evidence"}, evidence=["US jets struck militias"]),
-     "events.0.evidence.0"),
+    (
+        "d04-country",
+        _with({"doc_id": "d04-country"}, location={"countries": ["XYZ"]}),
+        "events.0.location.countries.0",
+    ),
+    (
+        "d05-date-order",
+        _with({"doc_id": "d05-date-order"}, date={"start": "2021-02-26", "end": "2021-02-25"}),
+        "events.0.date",
+    ),
+    (
+        "d06-date-form",
+        _with({"doc_id": "d06-date-form"}, date={"start": "25/02/2021"}),
+        "events.0.date.start",
+    ),
+    (
+        "d07-published",
+        {k: v for k, v in _with({"doc_id": "d07-published"}).items() if k != "published"},
+        "published",
+    ),
+    (
+        "d08-quote",
+        _with({"doc_id": "d08-quote"}, attacker={"quote": "the US  military"}),
+        "events.0.attacker.quote",
+    ),
+    (
+        "d09-evidence",
+        _with({"doc_id": "d09-evidence"}, evidence=["US jets struck militias"]),
+        "events.0.evidence.0",
+    ),
     ("d10-no-article", gold_line("d10-no-article", []), "doc_id"),
     ("d01-clean", gold_line("d01-clean", []), "doc_id"),
 ]
@@ -133,7 +150,9 @@ def test_loading_a_root_loads_every_split_and_each_document_knows_its_split(clea
     labelled = load_labelled_set(clean_set)
     assert labelled.splits == ["dev", "test"]
     assert [(d.doc_id, d.split) for d in labelled.documents] == [
-        ("d01-syria", "dev"), ("d02-dock-strike", "dev"), ("t01", "test"),
+        ("d01-syria", "dev"),
+        ("d02-dock-strike", "dev"),
+        ("t01", "test"),
     ]
     first = labelled.documents[0]
     assert first.text == ARTICLE_TWO_STRIKES
@@ -155,8 +174,15 @@ def test_loading_an_invalid_set_raises_with_its_problems(broken_split):
 
 @pytest.mark.parametrize(
     ("quote", "relative"),
-    [("on Thursday", True), ("overnight", True), ("last week", True),
-     ("on 25 February", False), ("in 2019", False), ("Feb. 3", False), ("2021-02-25", False)],
+    [
+        ("on Thursday", True),
+        ("overnight", True),
+        ("last week", True),
+        ("on 25 February", False),
+        ("in 2019", False),
+        ("Feb. 3", False),
+        ("2021-02-25", False),
+    ],
 )
 def test_relative_only_date_quotes_have_no_year_and_no_month(quote, relative):
     assert is_relative_only(quote) is relative
@@ -166,10 +192,13 @@ def test_stats_count_what_the_readme_shows_per_split_and_in_total(tmp_path):
     long_text = ARTICLE_TWO_STRIKES + "Filler sentence for length. " * 300
     dated = us_strike()
     dated["date"] = {**dated["date"], "quote": "on 20 February 2021"}
-    write_split(tmp_path / "dev", [
-        *standard_docs(),  # two relative dates, one conflicting pair of claims, one negative
-        (gold_line("d03-long", [dated]), long_text),
-    ])
+    write_split(
+        tmp_path / "dev",
+        [
+            *standard_docs(),  # two relative dates, one conflicting pair of claims, one negative
+            (gold_line("d03-long", [dated]), long_text),
+        ],
+    )
     write_split(tmp_path / "test", [(gold_line("t01", []), ARTICLE_NEGATIVE)])
     stats = labelled_set_stats(tmp_path)
     dev, test, total = stats.columns["dev"], stats.columns["test"], stats.columns["total"]

@@ -4,6 +4,15 @@ import json
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
+
+from llmextract.cli import app
+from llmextract.dataset import LabelledSet, load_labelled_set
+from llmextract.evaluate import compare, evaluate, load_predictions
+from llmextract.matching import EventView, ScoringConfig, match_events, names_match, pair_score
+from llmextract.report import Report
+from llmextract.report_table import render
+from llmextract.schema import DocumentResult, Span, StrikeEvent, Usage
 from tests.factories import (
     ARTICLE_NEGATIVE,
     ARTICLE_TWO_STRIKES,
@@ -16,16 +25,6 @@ from tests.factories import (
     us_strike,
     write_split,
 )
-from typer.testing import CliRunner
-
-from llmextract.cli import app
-from llmextract.dataset import LabelledSet, load_labelled_set
-from llmextract.evaluate import compare, evaluate, load_predictions
-from llmextract.grounding import SupportProblem
-from llmextract.matching import EventView, ScoringConfig, match_events, names_match, pair_score
-from llmextract.report import Report
-from llmextract.report_table import render
-from llmextract.schema import DocumentResult, Span, StrikeEvent, Usage
 
 TEXT = ARTICLE_TWO_STRIKES
 
@@ -111,7 +110,9 @@ def test_date_one_day_off_counts_within_a_day_but_not_exact(labelled):
     assert fields["date_near"].score == 1.0
     [disagreement] = next(e for e in report.errors if e.any()).disagreements
     assert (disagreement.field, disagreement.predicted, disagreement.gold) == (
-        "date_exact", "2021-02-24", "2021-02-25"
+        "date_exact",
+        "2021-02-24",
+        "2021-02-25",
     )
     # The pair still matches: it loses half of the date weight.
     assert disagreement.pair_score == pytest.approx(1 - 0.20 * 0.5)
@@ -134,8 +135,12 @@ def test_missing_attacker_on_either_side_scores_half_the_attacker_weight():
 
 
 def test_missing_attacker_on_one_side_is_a_field_disagreement(labelled):
-    predictions = [result("d01-syria", [grounded(us_strike(), TEXT, attacker=None),
-                                        grounded(russian_strike(), TEXT)])]
+    predictions = [
+        result(
+            "d01-syria",
+            [grounded(us_strike(), TEXT, attacker=None), grounded(russian_strike(), TEXT)],
+        )
+    ]
     fields = {f.field: f for f in evaluate(predictions, labelled, n_bootstrap=0).fields}
     assert (fields["attacker"].score, fields["attacker"].pairs) == (0.5, 2)
 
@@ -143,8 +148,9 @@ def test_missing_attacker_on_one_side_is_a_field_disagreement(labelled):
 def test_pair_score_components_follow_design_weights():
     config = ScoringConfig()
     gold = view(us_strike())
-    other_town = view(us_strike(), location={"name": "Mayadin", "countries": ["SYR"],
-                                             "quote": "in Idlib"})
+    other_town = view(
+        us_strike(), location={"name": "Mayadin", "countries": ["SYR"], "quote": "in Idlib"}
+    )
     assert pair_score(other_town, gold, config) == pytest.approx(1 - 0.20 * 0.5)
     shelling = view(us_strike(), strike_type="artillery_shelling")
     assert pair_score(shelling, gold, config) == pytest.approx(1 - 0.15)
@@ -156,8 +162,11 @@ def test_evidence_overlap_is_character_dice(labelled):
     part = "struck Iran-backed militias"
     whole = us_strike()["evidence"][0]
     predicted = grounded(us_strike(), TEXT, evidence=[part])
-    report = evaluate([result("d01-syria", [predicted, grounded(russian_strike(), TEXT)])],
-                      labelled, n_bootstrap=0)
+    report = evaluate(
+        [result("d01-syria", [predicted, grounded(russian_strike(), TEXT)])],
+        labelled,
+        n_bootstrap=0,
+    )
     dice = 2 * len(part) / (len(part) + len(whole))
     assert report.grounding.evidence_overlap == pytest.approx((dice + 1) / 2)
 
@@ -182,8 +191,9 @@ def test_event_predicted_in_a_negative_article_is_a_relevance_false_positive(tmp
 
 def test_pairs_under_the_threshold_stay_unmatched(labelled):
     # Only the country is shared with each gold event: far under 0.5.
-    report = evaluate([result("d01-syria", [grounded(turkish_shelling(), TEXT)])], labelled,
-                      n_bootstrap=0)
+    report = evaluate(
+        [result("d01-syria", [grounded(turkish_shelling(), TEXT)])], labelled, n_bootstrap=0
+    )
     assert report.events.matched == 0
     assert report.events.predicted == 1
 
@@ -216,9 +226,14 @@ def test_weights_must_sum_to_one():
 
 @pytest.mark.parametrize(
     ("a", "b", "same"),
-    [("US military", "United States", True), ("U.S. forces", "American troops", True),
-     ("Israeli Air Force", "Israel", True), ("Russian forces", "Ukrainian forces", False),
-     ("Houthis", "Ansar Allah", True), ("Hezbollah", "Hamas", False)],
+    [
+        ("US military", "United States", True),
+        ("U.S. forces", "American troops", True),
+        ("Israeli Air Force", "Israel", True),
+        ("Russian forces", "Ukrainian forces", False),
+        ("Houthis", "Ansar Allah", True),
+        ("Hezbollah", "Hamas", False),
+    ],
 )
 def test_attacker_names_match_through_aliases_and_token_f1(a, b, same):
     assert names_match(a, b, ScoringConfig()) is same
@@ -244,8 +259,10 @@ def test_casualty_fields_compare_killed_figures_and_fatality_minimum(labelled):
 
 def test_targets_score_is_the_f1_of_matching_names(labelled):
     more = us_strike()
-    more["targets"] = [*more["targets"], {"name": "fighters", "kind": "armed_group",
-                                          "quote": "fighters"}]
+    more["targets"] = [
+        *more["targets"],
+        {"name": "fighters", "kind": "armed_group", "quote": "fighters"},
+    ]
     predictions = [result("d01-syria", [grounded(more, TEXT), grounded(russian_strike(), TEXT)])]
     fields = {f.field: f for f in evaluate(predictions, labelled, n_bootstrap=0).fields}
     assert fields["targets"].score == pytest.approx((2 * 1 / 3 + 1) / 2)
@@ -283,9 +300,10 @@ def test_predictions_for_documents_outside_the_set_are_ignored_and_counted(label
 
 
 def _many_docs(tmp_path: Path, n: int = 12) -> Path:
-    write_split(tmp_path / "dev", [
-        (gold_line(f"d{i:02}", [us_strike(), russian_strike()]), TEXT) for i in range(n)
-    ])
+    write_split(
+        tmp_path / "dev",
+        [(gold_line(f"d{i:02}", [us_strike(), russian_strike()]), TEXT) for i in range(n)],
+    )
     return tmp_path
 
 
@@ -311,8 +329,10 @@ def test_bootstrap_intervals_are_reproducible_with_a_seed(tmp_path):
 
 def test_comparison_flags_differences_whose_interval_excludes_zero(tmp_path):
     root = _many_docs(tmp_path)
-    full = [result(f"d{i:02}", [grounded(us_strike(), TEXT), grounded(russian_strike(), TEXT)])
-            for i in range(12)]
+    full = [
+        result(f"d{i:02}", [grounded(us_strike(), TEXT), grounded(russian_strike(), TEXT)])
+        for i in range(12)
+    ]
     mixed, best = evaluate(_mixed(), root, name="mixed"), evaluate(full, root, name="best")
     comparison = compare([mixed, best, mixed.model_copy(update={"run": "same"})])
     gain = comparison.difference("best", "event_recall")
@@ -332,23 +352,28 @@ def test_comparison_needs_the_same_documents(tmp_path, labelled):
         compare([evaluate([], labelled, n_bootstrap=0), other])
 
 
-def test_supported_value_share_counts_what_grounding_flags(labelled, monkeypatch):
-    def one_problem_per_event(event):
-        return [SupportProblem("attacker.name", "x", "q", "stub")]
-
-    monkeypatch.setattr("llmextract.grounding.unsupported_values", one_problem_per_event)
-    report = evaluate(perfect(), labelled, n_bootstrap=0)
+def test_supported_value_share_counts_values_their_quote_does_not_support(labelled):
+    runs = perfect()
+    event = runs[0].events[0]
+    assert event.attacker is not None
+    # The attacker's quote says "The US military"; a name it does not contain is unsupported.
+    event.attacker = event.attacker.model_copy(update={"name": "Royal Navy"})
+    report = evaluate(runs, labelled, n_bootstrap=0)
     # us: attacker, target, location, date, killed low = 5; russian: attacker, target,
     # location, date, weapon, two claims with low and high = 9.
     assert report.grounding.values == 14
-    assert report.grounding.supported_value_share == pytest.approx(12 / 14)
+    assert report.grounding.supported_value_share == pytest.approx(13 / 14)
 
 
 def test_exact_span_share_catches_offsets_that_do_not_fit_the_source(labelled):
     event = grounded(us_strike(), TEXT)
     shifted = [Span(text=s.text, start=s.start + 1, end=s.end + 1) for s in event.evidence]
-    predictions = [result("d01-syria", [event.model_copy(update={"evidence": shifted}),
-                                        grounded(russian_strike(), TEXT)])]
+    predictions = [
+        result(
+            "d01-syria",
+            [event.model_copy(update={"evidence": shifted}), grounded(russian_strike(), TEXT)],
+        )
+    ]
     report = evaluate(predictions, labelled, n_bootstrap=0)
     # us has 6 spans, russian 8; one evidence span is off.
     assert report.grounding.spans == 14
@@ -367,8 +392,7 @@ def test_cost_per_document_comes_from_usage(labelled):
 
 
 def test_missed_events_are_reported_with_their_quotes(labelled):
-    report = evaluate([result("d01-syria", [grounded(us_strike(), TEXT)])], labelled,
-                      n_bootstrap=0)
+    report = evaluate([result("d01-syria", [grounded(us_strike(), TEXT)])], labelled, n_bootstrap=0)
     [line] = [json.loads(x) for x in report.errors_jsonl().splitlines()]
     assert line["doc_id"] == "d01-syria"
     assert [m["evidence"] for m in line["missed"]] == [russian_strike()["evidence"]]
@@ -446,8 +470,21 @@ def test_cli_eval_prints_the_table_and_writes_json_and_errors(labelled, tmp_path
     extra[0].events.append(grounded(turkish_shelling(), TEXT))
     run = _write_results(tmp_path / "run.jsonl", extra)
     out, errors = tmp_path / "report.json", tmp_path / "errors.jsonl"
-    result_ = runner.invoke(app, ["eval", str(labelled.root), "--predictions", str(run),
-                                  "--json", str(out), "--errors", str(errors), "--seed", "3"])
+    result_ = runner.invoke(
+        app,
+        [
+            "eval",
+            str(labelled.root),
+            "--predictions",
+            str(run),
+            "--json",
+            str(out),
+            "--errors",
+            str(errors),
+            "--seed",
+            "3",
+        ],
+    )
     assert result_.exit_code == 0, result_.output
     assert "F1 (micro)" in result_.stdout
     data = json.loads(out.read_text())
@@ -461,8 +498,21 @@ def test_cli_eval_compares_several_runs_side_by_side(labelled, tmp_path):
     a = _write_results(tmp_path / "a.jsonl", perfect())
     b = _write_results(tmp_path / "b.jsonl", perfect()[1:])
     out = tmp_path / "comparison.json"
-    result_ = runner.invoke(app, ["eval", str(labelled.root), "-p", str(a), "-p", str(b),
-                                  "--json", str(out), "--bootstrap", "100"])
+    result_ = runner.invoke(
+        app,
+        [
+            "eval",
+            str(labelled.root),
+            "-p",
+            str(a),
+            "-p",
+            str(b),
+            "--json",
+            str(out),
+            "--bootstrap",
+            "100",
+        ],
+    )
     assert result_.exit_code == 0, result_.output
     assert "Δ b" in result_.stdout
     data = json.loads(out.read_text())
@@ -474,13 +524,29 @@ def test_cli_eval_compares_several_runs_side_by_side(labelled, tmp_path):
 def test_cli_eval_filters_by_role_status_and_split(labelled, tmp_path):
     run = _write_results(tmp_path / "run.jsonl", perfect())
     out = tmp_path / "report.json"
-    result_ = runner.invoke(app, ["eval", str(labelled.root), "-p", str(run), "--roles",
-                                  "main", "--statuses", "occurred,intercepted", "--split", "dev",
-                                  "--json", str(out)])
+    result_ = runner.invoke(
+        app,
+        [
+            "eval",
+            str(labelled.root),
+            "-p",
+            str(run),
+            "--roles",
+            "main",
+            "--statuses",
+            "occurred,intercepted",
+            "--split",
+            "dev",
+            "--json",
+            str(out),
+        ],
+    )
     assert result_.exit_code == 0, result_.output
     data = json.loads(out.read_text())
     assert (data["roles"], data["statuses"], data["splits"]) == (
-        ["main"], ["intercepted", "occurred"], ["dev"]
+        ["main"],
+        ["intercepted", "occurred"],
+        ["dev"],
     )
     assert data["events"]["gold"] == 1
 

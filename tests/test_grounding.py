@@ -18,8 +18,7 @@ from llmextract.schema import MatchKind, QuotedEvent, StrikeEvent
 # Cyrillic, and letters whose case folding changes length ("ß" -> "ss", "İ" -> "i̇").
 PREFIX = "👍 Kharkiv / Харків. Straße İSTANBUL ẞ — "
 ARTICLE = (
-    PREFIX
-    + "The US military  struck\u00a0Iran‑backed militias in eastern Syria on Thursday,\n"
+    PREFIX + "The US military  struck\u00a0Iran‑backed militias in eastern Syria on Thursday,\n"
     "killing at least 22 fighters, the Syrian Observatory said. “It was a defensive "
     "strike,” Biden’s spokes\u00adwoman said. The US military said more strikes could follow."
 )
@@ -27,7 +26,7 @@ ARTICLE = (
 
 def assert_grounded(span, source=ARTICLE):
     assert span is not None
-    assert source[span.start:span.end] == span.text
+    assert source[span.start : span.end] == span.text
 
 
 def test_exact_quote_gets_its_offsets_after_emoji_and_cyrillic():
@@ -47,15 +46,19 @@ def test_exact_quote_of_non_ascii_text_is_found():
     ("quote", "expected"),
     [
         # whitespace runs, NBSP and case
-        ("the us military struck iran‑backed militias",
-         "The US military  struck\u00a0Iran‑backed militias"),
+        (
+            "the us military struck iran‑backed militias",
+            "The US military  struck\u00a0Iran‑backed militias",
+        ),
         # dash variants: ASCII hyphen for a non-breaking one
         ("Iran-backed militias", "Iran‑backed militias"),
         # a newline inside the source
         ("on Thursday, killing", "on Thursday,\nkilling"),
         # straight quotes and apostrophes for curly ones, and a soft hyphen in the source
-        ("\"It was a defensive strike,\" Biden's spokeswoman",
-         "“It was a defensive strike,” Biden’s spokes\u00adwoman"),
+        (
+            '"It was a defensive strike," Biden\'s spokeswoman',
+            "“It was a defensive strike,” Biden’s spokes\u00adwoman",
+        ),
         # case folding after "ß" and "İ", which casefold to two characters
         ("straße istanbul", "Straße İSTANBUL"),
         ("ß —", "ẞ —"),
@@ -237,9 +240,21 @@ def test_names_without_a_shared_content_word_are_unsupported(quote, name):
 
 @pytest.mark.parametrize(
     "quote",
-    ["on Thursday", "Thursday night", "yesterday", "overnight", "last night", "last week",
-     "earlier this week", "in March", "on March 3", "2022-03-03", "in 2019", "on the 5th",
-     "three days ago"],
+    [
+        "on Thursday",
+        "Thursday night",
+        "yesterday",
+        "overnight",
+        "last night",
+        "last week",
+        "earlier this week",
+        "in March",
+        "on March 3",
+        "2022-03-03",
+        "in 2019",
+        "on the 5th",
+        "three days ago",
+    ],
 )
 def test_date_expressions_are_recognised(quote):
     assert has_date_expression(quote)
@@ -251,7 +266,9 @@ def test_text_without_a_date_expression_is_not_a_date(quote):
 
 
 EVENT = {
-    "strike_type": "air_strike", "status": "occurred", "role": "main",
+    "strike_type": "air_strike",
+    "status": "occurred",
+    "role": "main",
     "evidence": ["struck\u00a0Iran‑backed militias in eastern Syria"],
     "attacker": {"name": "US military", "attribution": "reported", "quote": "The US military"},
     "authorized_by": {"name": "Joe Biden", "quote": "Biden’s spokes\u00adwoman"},
@@ -260,11 +277,22 @@ EVENT = {
         {"name": "Kataeb Hezbollah", "kind": "armed_group", "quote": "militias"},
     ],
     "location": {"name": "Albu Kamal", "countries": ["SYR"], "quote": "in eastern Syria"},
-    "date": {"start": "2021-02-25", "end": "2021-02-25", "precision": "day",
-             "quote": "The US military said"},
+    "date": {
+        "start": "2021-02-25",
+        "end": "2021-02-25",
+        "precision": "day",
+        "quote": "The US military said",
+    },
     "weapon": None,
-    "casualties": [{"outcome": "killed", "low": 22, "high": 30, "victims": "fighters",
-                    "quote": "killing at least 22 fighters"}],
+    "casualties": [
+        {
+            "outcome": "killed",
+            "low": 22,
+            "high": 30,
+            "victims": "fighters",
+            "quote": "killing at least 22 fighters",
+        }
+    ],
 }
 UNSUPPORTED = {"targets.1.name", "location.name", "date", "casualties.0.high"}
 
@@ -287,8 +315,11 @@ def grounded(event: dict) -> dict:
 
 @pytest.mark.parametrize("shape", ["quoted", "grounded"])
 def test_unsupported_values_names_each_failing_field_in_both_shapes(shape):
-    event = (QuotedEvent.model_validate(EVENT) if shape == "quoted"
-             else StrikeEvent.model_validate(grounded(EVENT)))
+    event = (
+        QuotedEvent.model_validate(EVENT)
+        if shape == "quoted"
+        else StrikeEvent.model_validate(grounded(EVENT))
+    )
     problems = unsupported_values(event)
     assert {p.field for p in problems} == UNSUPPORTED
     high = next(p for p in problems if p.field == "casualties.0.high")

@@ -13,8 +13,12 @@ from llmextract.normalize import (
 from llmextract.schema import DatePrecision
 
 D = dt.date
-DAY, WEEK, MONTH, YEAR = (DatePrecision.DAY, DatePrecision.WEEK, DatePrecision.MONTH,
-                          DatePrecision.YEAR)
+DAY, WEEK, MONTH, YEAR = (
+    DatePrecision.DAY,
+    DatePrecision.WEEK,
+    DatePrecision.MONTH,
+    DatePrecision.YEAR,
+)
 FRIDAY = D(2021, 2, 26)  # DESIGN.md's example publication date
 
 
@@ -36,7 +40,9 @@ def resolved(quote, published):
         # across a year boundary: published Tuesday 2019-01-01
         ("on Thursday", D(2019, 1, 1), (D(2018, 12, 27), D(2018, 12, 27), DAY)),
         ("yesterday", D(2021, 3, 1), (D(2021, 2, 28), D(2021, 2, 28), DAY)),
-        ("overnight", D(2020, 1, 1), (D(2019, 12, 31), D(2019, 12, 31), DAY)),
+        ("overnight", D(2020, 1, 1), (D(2020, 1, 1), D(2020, 1, 1), DAY)),
+        ("during the night", D(2020, 1, 1), (D(2020, 1, 1), D(2020, 1, 1), DAY)),
+        ("last night", D(2020, 1, 1), (D(2019, 12, 31), D(2019, 12, 31), DAY)),
         ("late last night", FRIDAY, (D(2021, 2, 25), D(2021, 2, 25), DAY)),
         ("three days ago", D(2021, 3, 2), (D(2021, 2, 27), D(2021, 2, 27), DAY)),
         ("on the 5th", FRIDAY, (D(2021, 2, 5), D(2021, 2, 5), DAY)),
@@ -117,10 +123,21 @@ def test_text_without_a_valid_date_resolves_to_none(quote):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("22", 22), ("1,200", 1200), ("1 200", 1200), ("twenty-two", 22), ("five", 5),
-     ("a dozen", 12), ("half a dozen", 6), ("two hundred and fifty", 250),
-     ("1.5 million", 1_500_000), ("hundreds", None), ("dozens", None), ("22 people", None),
-     ("", None)],
+    [
+        ("22", 22),
+        ("1,200", 1200),
+        ("1 200", 1200),
+        ("twenty-two", 22),
+        ("five", 5),
+        ("a dozen", 12),
+        ("half a dozen", 6),
+        ("two hundred and fifty", 250),
+        ("1.5 million", 1_500_000),
+        ("hundreds", None),
+        ("dozens", None),
+        ("22 people", None),
+        ("", None),
+    ],
 )
 def test_parse_number_reads_digits_and_number_words(text, expected):
     assert parse_number(text) == expected
@@ -161,12 +178,29 @@ def test_casualty_bounds_follow_the_annotation_guide(quote, expected):
 @pytest.mark.parametrize(
     ("name", "code"),
     [
-        ("Syria", "SYR"), ("Syrian", "SYR"), ("Russia", "RUS"), ("Iran", "IRN"),
-        ("Iranian", "IRN"), ("Gaza", "PSE"), ("West Bank", "PSE"), ("Palestinian", "PSE"),
-        ("Kosovo", "XKX"), ("Turkey", "TUR"), ("Türkiye", "TUR"), ("US", "USA"),
-        ("U.S.", "USA"), ("the United States", "USA"), ("American", "USA"), ("UK", "GBR"),
-        ("Britain", "GBR"), ("British", "GBR"), ("Germany", "DEU"), ("SYR", "SYR"),
-        ("Korea, Republic of", "KOR"), ("Bolivian", "BOL"), ("Nigerian", "NGA"),
+        ("Syria", "SYR"),
+        ("Syrian", "SYR"),
+        ("Russia", "RUS"),
+        ("Iran", "IRN"),
+        ("Iranian", "IRN"),
+        ("Gaza", "PSE"),
+        ("West Bank", "PSE"),
+        ("Palestinian", "PSE"),
+        ("Kosovo", "XKX"),
+        ("Turkey", "TUR"),
+        ("Türkiye", "TUR"),
+        ("US", "USA"),
+        ("U.S.", "USA"),
+        ("the United States", "USA"),
+        ("American", "USA"),
+        ("UK", "GBR"),
+        ("Britain", "GBR"),
+        ("British", "GBR"),
+        ("Germany", "DEU"),
+        ("SYR", "SYR"),
+        ("Korea, Republic of", "KOR"),
+        ("Bolivian", "BOL"),
+        ("Nigerian", "NGA"),
         ("Côte d'Ivoire", "CIV"),
     ],
 )
@@ -179,7 +213,9 @@ def test_places_and_words_that_are_not_countries_give_none(name):
     assert country_code(name) is None
 
 
-@pytest.mark.parametrize(("code", "valid"), [("SYR", True), ("PSE", True), ("XKX", True),
-                                             ("ABC", False), ("syr", False), ("SY", False)])
+@pytest.mark.parametrize(
+    ("code", "valid"),
+    [("SYR", True), ("PSE", True), ("XKX", True), ("ABC", False), ("syr", False), ("SY", False)],
+)
 def test_is_country_code_accepts_only_real_alpha3_codes(code, valid):
     assert is_country_code(code) is valid

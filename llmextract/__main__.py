@@ -1,0 +1,5 @@
+"""`python -m llmextract` runs the command line."""
+
+from llmextract.cli import main
+
+main()

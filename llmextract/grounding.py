@@ -54,7 +54,12 @@ _QUOTE_MARKS = {
 }
 _DASHES = frozenset("‐‑‒–—―−﹘﹣－")
 _GAP = "\x00"  # marks a character the normalised view drops
-_INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff" + _GAP)
+# Soft hyphen, zero-width characters, BOM, and bidirectional controls (marks, embeddings,
+# overrides, isolates): they change how text looks or flows, never what it says.
+_INVISIBLE = frozenset(
+    "\u00ad\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u061c"
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069" + _GAP
+)
 # Runs to rewrite: any run holding a dropped character, or several spaces.
 _RUN = re.compile("[ \x00]*\x00[ \x00]*| {2,}")
 
@@ -243,6 +248,16 @@ class Grounder:
     def _view(self) -> _View:
         return _normalized_view(self.source)
 
+    @functools.cached_property
+    def instruction_ranges(self) -> list[tuple[int, int]]:
+        """Sentences of the source that address a language model instead of reporting news
+        (see :func:`addressed_to_model`); no value may be grounded in them."""
+        return addressed_to_model(self.source)
+
+    def in_instructions(self, span: Span) -> bool:
+        """Whether ``span`` overlaps a sentence that addresses a model."""
+        return any(span.start < end and start < span.end for start, end in self.instruction_ranges)
+
     def locate(self, quote: str, *, near: int | None = None) -> Span | None:
         """Where ``quote`` stands in the source; ``None`` when it is not there (or blank).
 
@@ -318,6 +333,35 @@ class Grounder:
         if not acceptable:
             return None
         return max(acceptable, key=lambda c: (c.similarity, -abs(c.end - c.start - len(quote))))
+
+
+# Phrases by which text addresses a language model. A news report has no reason to use
+# them; an article that does is trying to steer the extraction (prompt injection).
+_TO_MODEL = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+|the\s+|your\s+)*"
+    r"(?:previous|prior|above|earlier|preceding|system|original)\s+"
+    r"(?:instructions?|prompts?|rules|messages|directions)"
+    r"|\bsystem\s+prompt\b|\bnew\s+instructions?\s*:|\bas\s+an?\s+(?:AI|language\s+model)\b"
+    r"|\byou\s+are\s+now\b|\b(?:assistant|AI|LLM|language\s+model|extractor)\s*[,:]\s*"
+    r"(?:you\s+must|report|output|return|extract|add|include)\b"
+    r"|<\|im_start\|>|\[/?INST\]|^\s*#{2,}\s*instructions?\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
+
+
+def addressed_to_model(text: str) -> list[tuple[int, int]]:
+    """Character ranges of the sentences in ``text`` that address a language model."""
+    ranges: list[tuple[int, int]] = []
+    for match in _TO_MODEL.finditer(text):
+        start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, match.start())), default=0)
+        following = _SENTENCE_END.search(text, match.end())
+        end = following.end() if following else len(text)
+        if ranges and start <= ranges[-1][1]:
+            ranges[-1] = (ranges[-1][0], max(end, ranges[-1][1]))
+        else:
+            ranges.append((start, end))
+    return ranges
 
 
 def locate(quote: str, source: str, *, near: int | None = None) -> Span | None:

@@ -17,6 +17,7 @@ import contextvars
 import email.utils
 import logging
 import os
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -78,7 +79,56 @@ def _patched_create(create: Any, mode: Mode) -> Any:
     """``create`` wrapped by instructor: structured output and validation re-asks."""
     import instructor
 
-    return instructor.patch(create=create, mode=instructor.Mode[mode.name])
+    patched = instructor.patch(create=create, mode=instructor.Mode[mode.name])
+    guard_library_logs()  # after the import, so that every library logger exists
+    return patched
+
+
+# -- keeping keys out of logs ---------------------------------------------------------------
+
+_KEY_SHAPED = re.compile(r"sk-[A-Za-z0-9_-]{8,}|(?<=Bearer )[A-Za-z0-9._~+/=-]{8,}")
+_LIBRARY_LOGGERS = ("instructor", "openai", "httpx", "httpx2", "httpcore")
+
+
+def mask_secrets(text: str, secrets: set[str] | frozenset[str] = frozenset()) -> str:
+    """``text`` with every known secret and anything shaped like an API key masked."""
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return _KEY_SHAPED.sub("***", text)
+
+
+class _MaskSecrets(logging.Filter):
+    """Masks keys in the records of the HTTP and model libraries, whose messages can quote
+    a server's error body verbatim (and servers echo keys back in authentication errors)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask_secrets(message, self.secrets)
+        if masked != message:
+            record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_secrets(record.exc_text, self.secrets)
+        return True
+
+
+_MASK = _MaskSecrets()
+
+
+def guard_library_logs(secret: str | None = None) -> None:
+    """Attach the key-masking filter to every library logger that exists now."""
+    if secret:
+        _MASK.secrets.add(secret)
+    for name in list(logging.root.manager.loggerDict):
+        if name.split(".")[0] in _LIBRARY_LOGGERS:
+            logger = logging.getLogger(name)
+            if _MASK not in logger.filters:
+                logger.addFilter(_MASK)
 
 
 class LLMSettings(BaseModel):
@@ -290,6 +340,7 @@ class LLMClient:
 
     def _client_options(self) -> dict[str, Any]:
         key = self.settings.api_key.get_secret_value() if self.settings.api_key else None
+        guard_library_logs(key)
         return {
             "api_key": key or LOCAL_PLACEHOLDER_KEY,
             "base_url": self.settings.endpoint,
@@ -332,7 +383,7 @@ class LLMClient:
             try:
                 result = patched(**self._request(messages, response_model))
             except Exception as exc:
-                raise _translate(exc, state) from exc
+                raise _without_raw_cause(_translate(exc, state), exc) from None
         return result, state.usage + Usage(seconds=time.perf_counter() - started)
 
     async def acomplete(
@@ -364,7 +415,7 @@ class LLMClient:
             try:
                 result = await patched(**self._request(messages, response_model))
             except Exception as exc:
-                raise _translate(exc, state) from exc
+                raise _without_raw_cause(_translate(exc, state), exc) from None
         return result, state.usage + Usage(seconds=time.perf_counter() - started)
 
     def close(self) -> None:
@@ -393,6 +444,14 @@ def _checked(completion: Any, state: CallState) -> Any:
             "raise max_tokens or split the article"
         )
     return completion
+
+
+def _without_raw_cause(error: LLMExtractError, original: Exception) -> LLMExtractError:
+    """The typed error, chained to ``original`` only when that is ours: library exceptions
+    quote server bodies (which can echo the key) and whole completions."""
+    if original is not error and isinstance(original, LLMExtractError):
+        error.__cause__ = original
+    return error
 
 
 def _translate(exc: Exception, state: CallState) -> LLMExtractError:

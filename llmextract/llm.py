@@ -349,8 +349,13 @@ class LLMClient:
         retrying = transport_retrying(self.settings, asynchronous=True)
         state = CallState(max_attempts=self.settings.validation_retries + 1)
 
+        async def send(**kwargs: Any) -> Any:
+            # openai's create is a plain function that returns a coroutine, which tenacity
+            # would take for the result without awaiting it: wrap it in a coroutine function.
+            return await client.chat.completions.create(**kwargs)
+
         async def create(**kwargs: Any) -> Any:
-            completion = await retrying(client.chat.completions.create, **kwargs)
+            completion = await retrying(send, **kwargs)
             return _checked(completion, state)
 
         patched = _patched_create(create, self.settings.mode)

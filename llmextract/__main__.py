@@ -1,0 +1,5 @@
+"""`python -m llmextract`: the command line."""
+
+from llmextract.cli import main
+
+main()

@@ -93,9 +93,9 @@ class RichProgress:
 class PlainProgress:
     """A plain status line every ``interval`` seconds (for logs and pipes)."""
 
-    def __init__(self, stream: TextIO, interval: float = PLAIN_INTERVAL_SECONDS) -> None:
+    def __init__(self, stream: TextIO, interval: float | None = None) -> None:
         self.stream = stream
-        self.interval = interval
+        self.interval = PLAIN_INTERVAL_SECONDS if interval is None else interval
         self.expected: int | None = None
         self._started = time.perf_counter()
         self._last = self._started

@@ -19,8 +19,8 @@ import errno
 import fnmatch
 import json
 import os
+import re
 import sys
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +41,8 @@ SUPPORTED_SUFFIXES = (
 DEFAULT_MAX_FILE_BYTES = 50_000_000
 # Share of control characters above which decoded "text" is taken for a binary file.
 _BINARY_CONTROL_SHARE = 0.05
-_TEXT_CONTROLS = frozenset("\t\n\r\f\v")
+# Unicode category Cc (C0, DEL, C1) except the whitespace controls text uses.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _TIE_BREAK_ENCODING = "cp1252"
 
 
@@ -236,10 +237,7 @@ def _detected(data: bytes) -> tuple[str, str]:
 
 def _looks_binary(text: str) -> bool:
     sample = text[:8192]
-    controls = sum(
-        1 for ch in sample if ch not in _TEXT_CONTROLS and unicodedata.category(ch) == "Cc"
-    )
-    return controls > _BINARY_CONTROL_SHARE * len(sample)
+    return len(_CONTROL_CHARACTERS.findall(sample)) > _BINARY_CONTROL_SHARE * len(sample)
 
 
 def _encoding_note(guessed: str | None) -> tuple[Diagnostic, ...]:

@@ -61,6 +61,25 @@ def no_events(article: str) -> list[dict[str, Any]]:
     return []
 
 
+def first_sentence_event(article: str) -> list[dict[str, Any]]:
+    """One event whose evidence quotes the article's first sentence (benchmarks: exercises
+    grounding on every document)."""
+    end = article.find(". ")
+    sentence = article[: end + 1] if end > 0 else article[:200]
+    return [
+        {
+            "strike_type": "air_strike",
+            "status": "occurred",
+            "role": "main",
+            "summary": "A strike.",
+            "evidence": [sentence.strip()],
+        }
+    ]
+
+
+RESPONDERS: dict[str, Responder] = {"none": no_events, "quoted": first_sentence_event}
+
+
 @dataclass
 class StubConfig:
     """How the server behaves; change it between requests (tests do, mid-run)."""
@@ -313,10 +332,17 @@ def main() -> None:
     )
     parser.add_argument("--retry-after", type=float, default=0.0)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--events", choices=sorted(RESPONDERS), default="none", help="what the model answers"
+    )
     args = parser.parse_args()
     faults = {name: float(rate) for name, rate in (f.split("=", 1) for f in args.fault)}
     config = StubConfig(
-        delay=args.delay, faults=faults, retry_after=args.retry_after, seed=args.seed
+        delay=args.delay,
+        faults=faults,
+        retry_after=args.retry_after,
+        seed=args.seed,
+        responder=RESPONDERS[args.events],
     )
     with running(config) as server:
         print(f"READY {server.url}", flush=True)

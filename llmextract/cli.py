@@ -288,6 +288,11 @@ def extract_command(
     from llmextract.runner import RunOptions, make_extractor, run
 
     _check_paths(paths)
+    if str(output) == "-":
+        raise typer.BadParameter(
+            "results go to a file, so that an interrupted run can resume; name one",
+            param_hint="--output",
+        )
     fallback_date = _parse_date(published)
     fmt = infer_format(output, output_format)
     try:

@@ -96,6 +96,7 @@ def test_some_documents_failing_exits_1_and_lists_them(stub_server, tmp_path, ca
         (["IN", "-o", "out.jsonl", "--base-url", "http://127.0.0.1:9/v1"], "no model"),
         (["IN", "-o", "out.jsonl", "--backend", "openai"], "needs a model"),
         (["IN"], "--output"),
+        (["IN", "-o", "-"], "resume"),
     ],
 )
 def test_usage_errors_exit_2_and_say_what_is_wrong(tmp_path, args, complaint, cache_dir):

@@ -18,7 +18,7 @@ from llmextract.cache import ResponseCache
 from llmextract.corpus import Document, InputProblem
 from llmextract.errors import ConfigurationError, TransportError
 from llmextract.output import FileSink, OutputError, OutputFormat, iter_results
-from llmextract.progress import PlainProgress
+from llmextract.progress import PlainProgress, RichProgress
 from llmextract.runner import (
     CollectingSink,
     PlanTotals,
@@ -504,3 +504,20 @@ def test_plain_progress_prints_periodic_lines_with_rate_events_and_errors():
     assert len(printed) == 4
     assert printed[-1].startswith("llmextract: 4 documents")
     assert "3 events" in printed[-1] and "1 errors" in printed[-1] and "docs/s" in printed[-1]
+
+
+def test_rich_progress_shows_rate_events_errors_tokens_and_cost():
+    from rich.console import Console
+
+    screen = io.StringIO()
+    fake = FakeExtractor()
+    fake.model = "gpt-4.1-mini"  # a model with a known price
+    items = [*docs(3), Document("bad", "FAIL " + ARTICLE)]
+    progress = RichProgress(Console(file=screen, force_terminal=True, width=200))
+
+    run(items, fake, CollectingSink(), RunOptions(listener=progress, expected=4))
+
+    shown = screen.getvalue()
+    assert "4/4" in shown and "docs/s" in shown
+    assert "3 events" in shown and "1 errors" in shown
+    assert "3.3k tokens" in shown and "$0.0017" in shown

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
+import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+
+from llmextract.llm import Mode
+from llmextract.output import OutputFormat
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from llmextract.cache import ResponseCache
+    from llmextract.corpus import Document, InputProblem
+    from llmextract.extract import Extractor
+    from llmextract.output import FileSink
+    from llmextract.runner import RunListener
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -211,5 +225,393 @@ def eval_command(
         errors_file.write_text("".join(r.errors_jsonl() for r in reports), encoding="utf-8")
 
 
+# -- extract and cache: running a backend over folders -----------------------------------------
+# Exit codes: 0 every document done, 1 some documents failed, 2 usage error, 130 interrupted.
+
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+cache_app = typer.Typer(
+    name="cache",
+    help="Inspect or empty the response cache (see `extract --cache-dir`).",
+    no_args_is_help=True,
+)
+app.add_typer(cache_app)
+
+
+class BackendChoice(StrEnum):
+    OPENAI = "openai"
+    RULES = "rules"
+
+
+def _say(message: str) -> None:
+    """A message on stderr, never parsed as rich markup (it may quote article text)."""
+    typer.echo(message, err=True)
+
+
+def _usage_error(message: str) -> typer.Exit:
+    _say(f"error: {message}")
+    return typer.Exit(EXIT_USAGE)
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not an ISO date (YYYY-MM-DD)", param_hint="--published"
+        ) from None
+
+
+def _check_paths(paths: list[str]) -> None:
+    for raw in paths:
+        if raw != "-" and not Path(raw).exists() and not Path(raw).is_symlink():
+            raise typer.BadParameter(f"no such file or folder: {raw}", param_hint="PATH...")
+
+
+def _listener(quiet: bool) -> RunListener:
+    from rich.console import Console
+
+    from llmextract.progress import PlainProgress, QuietProgress, RichProgress
+
+    if quiet:
+        return QuietProgress(sys.stderr)
+    if sys.stderr.isatty():
+        return RichProgress(Console(stderr=True))
+    return PlainProgress(sys.stderr)
+
+
+def _open_cache(
+    no_cache: bool, cache_dir: Path | None, extractor: Extractor
+) -> ResponseCache | None:
+    from llmextract.cache import ResponseCache
+
+    if no_cache or extractor.backend == "rules":
+        return None
+    return ResponseCache(cache_dir)
+
+
+def _dry_run(
+    corpus: Iterable[Document | InputProblem],
+    extractor: Extractor,
+    *,
+    done: set[str],
+    cache: ResponseCache | None,
+    prefilter: bool,
+) -> None:
+    from llmextract.progress import cost_text
+    from llmextract.runner import ESTIMATED_COMPLETION_TOKENS, PlanTotals, plan
+
+    totals = PlanTotals(model=extractor.model)
+    items = plan(corpus, extractor, done=done, cache=cache, prefilter=prefilter, totals=totals)
+    for item in items:
+        size = f"{item.chars:>9,} chars  ≈{item.prompt_tokens:>8,} tokens" if item.chars else ""
+        note = f"  ({item.note})" if item.note else ""
+        typer.echo(f"{item.action:<13} {item.doc_id or item.source}  {size}{note}".rstrip())
+    counts = ", ".join(f"{n} {action}" for action, n in sorted(totals.actions.items()))
+    typer.echo(f"dry run, nothing was sent: {totals.documents} documents ({counts or 'none'})")
+    if extractor.model:
+        typer.echo(
+            f"estimate for {totals.to_send} documents to send to {extractor.model}: "
+            f"≈{totals.prompt_tokens:,} prompt tokens + ≈{totals.completion_tokens:,} "
+            f"completion tokens (assuming {ESTIMATED_COMPLETION_TOKENS} a document) · "
+            f"{cost_text(totals.cost)}"
+        )
+
+
+def _resume_notices(sink: FileSink, extractor: Extractor) -> list[str]:
+    state = sink.resume_state
+    notices = []
+    if state.torn_bytes:
+        notices.append(
+            f"repaired {sink.results.path}: cut off a torn last line ({state.torn_bytes} "
+            "bytes) left by an interrupted run; that document runs again"
+        )
+    if state.done:
+        notices.append(
+            f"resuming: {len(state.done)} documents already in {sink.results.path} are skipped"
+        )
+    others = {p for p in state.producers if p != (extractor.backend, extractor.model)}
+    if others:
+        names = ", ".join(f"{b}/{m}" if m else b for b, m in sorted(others, key=str))
+        notices.append(
+            f"note: some documents in the output came from {names}, not "
+            f"{extractor.backend}/{extractor.model}; they are kept (use a new -o to redo them)"
+        )
+    return notices
+
+
+@app.command(
+    "extract",
+    help="Extract strike events from articles in files and folders into one output file.\n\n"
+    "Reads .txt, .md (front matter `published:`/`id:`), .html (article text taken out by "
+    "trafilatura), .json and .jsonl records, and - for stdin; folders are read recursively "
+    "in sorted order. Each document becomes one line of OUT, written as soon as it is done. "
+    "Rerunning with the same -o resumes: documents already in OUT are skipped, and the "
+    "response cache makes repeated documents free. Documents that cannot be read or "
+    "extracted are listed in OUT's .errors.jsonl file and the run goes on.\n\n"
+    "The model comes from --model/--base-url or the environment (LLMEXTRACT_MODEL, "
+    "OPENAI_API_KEY, OPENAI_BASE_URL); with none, the offline rules backend runs.\n\n"
+    "Exit codes: 0 every document done, 1 some documents failed, 2 usage error.",
+)
+def extract_command(
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Article files, folders (read recursively), or - for stdin.",
+            metavar="PATH",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="OUT",
+            help="Output file. Rerunning with the same file resumes the run.",
+        ),
+    ],
+    output_format: Annotated[
+        OutputFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="jsonl: one line per document (events, diagnostics, usage); events-jsonl: "
+            "one line per event; csv: one row per event; json: one array of documents. "
+            "Default: from OUT's suffix (.csv, .json), else jsonl.",
+            show_default=False,
+        ),
+    ] = None,
+    backend: Annotated[
+        BackendChoice | None,
+        typer.Option(
+            help="openai (any OpenAI-compatible endpoint) or rules (offline). "
+            "Default: openai when a model is configured, else rules."
+        ),
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option(help="Model name, e.g. gpt-4.1-mini or llama3.1:8b.")
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 "
+            "(Ollama). Default: OpenAI's."
+        ),
+    ] = None,
+    mode: Annotated[
+        Mode | None,
+        typer.Option(
+            help="How structured output is requested; json modes suit local "
+            "servers without tool calling.",
+            show_default=False,
+        ),
+    ] = None,
+    published: Annotated[
+        str | None,
+        typer.Option(
+            help="Publication date (YYYY-MM-DD) for documents that state none in a "
+            "record field, front matter, sidecar or HTML metadata."
+        ),
+    ] = None,
+    concurrency: Annotated[int, typer.Option(min=1, help="Documents in flight at once.")] = 8,
+    rpm: Annotated[
+        float | None,
+        typer.Option(
+            min=0.001,
+            help="At most this many HTTP requests a minute, retries included.",
+            show_default=False,
+        ),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option(min=0.001, help="Seconds to wait for one HTTP response.")
+    ] = 60.0,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Neither read nor write the response cache.")
+    ] = False,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(
+            help="Response cache folder. Default: LLMEXTRACT_CACHE_DIR, else ~/.cache/llmextract.",
+            show_default=False,
+        ),
+    ] = None,
+    prefilter: Annotated[
+        bool,
+        typer.Option(
+            "--prefilter",
+            help="Send only articles the rules backend's "
+            "relevance test finds may report a strike; the rest get no events.",
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="List what would be sent, with a token and cost estimate; send and write nothing.",
+        ),
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress and no summary.")
+    ] = False,
+    include: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Only files matching this glob (relative path or name, e.g. '*.txt'); repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Skip files and folders matching this glob; repeatable.", show_default=False
+        ),
+    ] = None,
+    text_field: Annotated[str, typer.Option(help="Text field of JSON records.")] = "text",
+    id_field: Annotated[str, typer.Option(help="Id field of JSON records.")] = "id",
+    published_field: Annotated[
+        str, typer.Option(help="Publication-date field of JSON records.")
+    ] = "published",
+) -> None:
+    from llmextract.corpus import Corpus, CorpusOptions
+    from llmextract.errors import ConfigurationError
+    from llmextract.output import FileSink, OutputError, ResultsFile, infer_format, results_path
+    from llmextract.progress import summary_lines
+    from llmextract.runner import RunOptions, make_extractor, run
+
+    _check_paths(paths)
+    if str(output) == "-":
+        raise typer.BadParameter(
+            "results go to a file, so that an interrupted run can resume; name one",
+            param_hint="--output",
+        )
+    fallback_date = _parse_date(published)
+    fmt = infer_format(output, output_format)
+    try:
+        extractor = make_extractor(
+            None if backend is None else backend.value,
+            model=model,
+            base_url=base_url,
+            mode=mode,
+            timeout=timeout,
+            rpm=rpm,
+        )
+        cache = _open_cache(no_cache, cache_dir, extractor)
+    except ConfigurationError as exc:
+        raise _usage_error(str(exc)) from exc
+    if extractor.backend == "rules" and backend is None and not quiet:
+        _say(
+            "notice: no model configured (no --model, LLMEXTRACT_MODEL or OPENAI_API_KEY): "
+            "running the offline rules backend."
+        )
+    corpus = Corpus(
+        paths,
+        CorpusOptions(
+            include=tuple(include or ()),
+            exclude=tuple(exclude or ()),
+            text_field=text_field,
+            id_field=id_field,
+            published_field=published_field,
+            published=fallback_date,
+        ),
+    )
+    try:
+        if dry_run:
+            done = ResultsFile(results_path(output, fmt)).resume(repair=False).done
+            _dry_run(corpus, extractor, done=done, cache=cache, prefilter=prefilter)
+            return
+        sink = FileSink(output, fmt)
+    except (OutputError, ConfigurationError) as exc:
+        raise _usage_error(str(exc)) from exc
+    except OSError as exc:
+        raise _usage_error(f"cannot write {output}: {exc.strerror or exc}") from exc
+    listener = _listener(quiet)
+    for notice in _resume_notices(sink, extractor):
+        listener.notice(notice)
+    options = RunOptions(
+        concurrency=concurrency,
+        cache=cache,
+        prefilter=prefilter,
+        listener=listener,
+        expected=corpus.expected_documents(),
+    )
+    try:
+        summary = run(corpus, extractor, sink, options)
+    except KeyboardInterrupt:
+        sink.close(complete=False)
+        _say(
+            f"interrupted: finished documents are in {sink.results.path}; rerun the same "
+            "command to resume"
+        )
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except ConfigurationError as exc:
+        sink.close(complete=False)
+        raise _usage_error(str(exc)) from exc
+    sink.close(complete=True)
+    if not quiet:
+        for line in summary_lines(summary):
+            _say(line)
+        _say(f"output: {output}")
+        if sink.errors.count:
+            _say(f"errors: {sink.errors.path} ({sink.errors.count})")
+    raise typer.Exit(summary.exit_code)
+
+
+CacheDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        help="Cache folder. Default: LLMEXTRACT_CACHE_DIR, else ~/.cache/llmextract.",
+        show_default=False,
+    ),
+]
+
+
+@cache_app.command("info", help="Where the cache is, how big, and how many results per model.")
+def cache_info_command(cache_dir: CacheDirOption = None) -> None:
+    from llmextract.cache import ResponseCache
+    from llmextract.errors import ConfigurationError
+
+    try:
+        info = ResponseCache(cache_dir).info()
+    except ConfigurationError as exc:
+        raise _usage_error(str(exc)) from exc
+    typer.echo(f"cache: {info.path}")
+    typer.echo(f"entries: {info.entries} ({info.size_bytes / 1e6:.1f} MB on disk)")
+    for name, count in sorted(info.by_model.items()):
+        typer.echo(f"  {name or '(no model)'}: {count}")
+    if info.oldest is not None and info.newest is not None:
+        oldest = dt.datetime.fromtimestamp(info.oldest).isoformat(timespec="seconds")
+        newest = dt.datetime.fromtimestamp(info.newest).isoformat(timespec="seconds")
+        typer.echo(f"written: {oldest} .. {newest}")
+
+
+@cache_app.command("clear", help="Remove cached results (all, or one model's).")
+def cache_clear_command(
+    cache_dir: CacheDirOption = None,
+    model: Annotated[
+        str | None, typer.Option(help="Remove only this model's results.", show_default=False)
+    ] = None,
+) -> None:
+    from llmextract.cache import ResponseCache
+    from llmextract.errors import ConfigurationError
+
+    try:
+        cache = ResponseCache(cache_dir)
+        removed = cache.clear(model)
+    except ConfigurationError as exc:
+        raise _usage_error(str(exc)) from exc
+    typer.echo(f"removed {removed} cached results from {cache.path}")
+
+
+# -- end of extract and cache ------------------------------------------------------------------
+
+
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

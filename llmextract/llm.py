@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextvars
 import email.utils
+import functools
 import logging
 import os
 import re
@@ -73,6 +74,17 @@ class Mode(StrEnum):
     JSON_SCHEMA = "json_schema"
     JSON = "json"
     MD_JSON = "md_json"
+
+
+@functools.lru_cache(maxsize=32)
+def _schema_model(response_model: type[BaseModel]) -> type[BaseModel]:
+    """instructor's wrapper of ``response_model``, made once. Given the plain model,
+    instructor builds a new wrapper class, and so a new JSON schema, on every call: about
+    10 ms of CPU a document, most of the library's own time."""
+    import instructor
+
+    wrapped: type[BaseModel] = instructor.openai_schema(response_model)
+    return wrapped
 
 
 def _patched_create(create: Any, mode: Mode) -> Any:
@@ -353,7 +365,7 @@ class LLMClient:
         request: dict[str, Any] = {
             "model": s.model,
             "messages": messages,
-            "response_model": response_model,
+            "response_model": _schema_model(response_model),
             "max_retries": s.validation_retries,
             "temperature": s.temperature,
         }

@@ -20,6 +20,11 @@ Faults are injected at configurable rates, each request drawing one outcome:
 ``bad_quotes``      an event whose quotes are not in the article
 ==================  ===========================================================
 
+Every request is logged (:attr:`StubServer.log`): which article it carried, the outcome
+drawn, and when it arrived and was answered, so that tests can count attempts and time
+waits per document. With ``echo_auth`` the error answers quote the request's
+``Authorization`` header back, as some servers do, to test that keys do not leak.
+
 Run it on its own (benchmarks): ``python -m tests.stub_server --delay 0.3``; it prints
 ``READY <base url>`` and serves until interrupted.
 """
@@ -27,6 +32,7 @@ Run it on its own (benchmarks): ``python -m tests.stub_server --delay 0.3``; it 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import socket
@@ -90,6 +96,7 @@ class StubConfig:
     hang_seconds: float = 30.0
     responder: Responder = no_events
     seed: int = 0
+    echo_auth: bool = False  # error bodies quote the Authorization header back
 
     def __post_init__(self) -> None:
         unknown = set(self.faults) - set(FAULTS)
@@ -97,6 +104,24 @@ class StubConfig:
             raise ValueError(f"unknown faults {sorted(unknown)}; known: {FAULTS}")
         if sum(self.faults.values()) > 1:
             raise ValueError("fault rates add up to more than 1")
+
+
+@dataclass
+class StubRequest:
+    """One chat-completion request: its article (as :func:`article_digest`), the outcome
+    drawn, and ``time.monotonic()`` when it arrived and when its answer was written
+    (``None`` until then; a hang is "answered" when it ends by dropping the connection)."""
+
+    article: str
+    outcome: str
+    received: float
+    answered: float | None = None
+    authorization: str | None = None
+
+
+def article_digest(article: str) -> str:
+    """A short fingerprint of an article, what the request log keeps instead of the text."""
+    return hashlib.sha256(article.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def article_of(body: dict[str, Any]) -> str:
@@ -177,6 +202,7 @@ class StubServer:
     def __init__(self, config: StubConfig | None = None, *, port: int = 0) -> None:
         self.config = config or StubConfig()
         self.outcomes: Counter[str] = Counter()
+        self.log: list[StubRequest] = []
         self._rng = random.Random(self.config.seed)
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -213,6 +239,11 @@ class StubServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def requests_for(self, article: str) -> list[StubRequest]:
+        """The requests that carried ``article``, in the order they arrived."""
+        digest = article_digest(article)
+        return [r for r in self.log if r.article == digest]
+
     def draw(self) -> str:
         """The outcome of the next request, counted."""
         with self._lock:
@@ -226,6 +257,10 @@ class StubServer:
                 roll -= rate
             self.outcomes[outcome] += 1
             return outcome
+
+    def record(self, request: StubRequest) -> None:
+        with self._lock:
+            self.log.append(request)
 
     def wait(self, seconds: float) -> None:
         self._stopping.wait(seconds)
@@ -251,6 +286,7 @@ class _Handler(BaseHTTPRequestHandler):
         if not self.path.rstrip("/").endswith("/chat/completions"):
             self._json(404, {"error": {"message": f"no route {self.path}"}})
             return
+        received = time.monotonic()
         stub = self.server.stub
         config = stub.config
         outcome = stub.draw()
@@ -261,15 +297,24 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             self._json(400, {"error": {"message": "request body is not JSON"}})
             return
-        self._answer(outcome, body, config)
+        authorization = self.headers.get("Authorization")
+        request = StubRequest(
+            article_digest(article_of(body)), outcome, received, authorization=authorization
+        )
+        stub.record(request)
+        self._answer(outcome, body, config, authorization if config.echo_auth else None)
+        request.answered = time.monotonic()
 
-    def _answer(self, outcome: str, body: dict[str, Any], config: StubConfig) -> None:
+    def _answer(
+        self, outcome: str, body: dict[str, Any], config: StubConfig, echo: str | None
+    ) -> None:
+        quoted = f" (request had Authorization: {echo})" if echo else ""
         if outcome == "rate_limit":
             headers = {"Retry-After": f"{config.retry_after:g}"}
-            self._json(429, _error("rate limited (stub)", "rate_limit_exceeded"), headers)
+            self._json(429, _error(f"rate limited (stub){quoted}", "rate_limit_exceeded"), headers)
         elif outcome in ("server_error", "unavailable"):
             status = 500 if outcome == "server_error" else 503
-            self._json(status, _error(f"{outcome} (stub)", "server_error"))
+            self._json(status, _error(f"{outcome} (stub){quoted}", "server_error"))
         elif outcome == "hang":
             self.server.stub.wait(config.hang_seconds)
             self._drop()

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
-from llmextract.llm import Mode
+from llmextract.llm import DEFAULT_MAX_BACKOFF, Mode
 from llmextract.output import OutputFormat
 
 if TYPE_CHECKING:
@@ -429,6 +429,14 @@ def extract_command(
     timeout: Annotated[
         float, typer.Option(min=0.001, help="Seconds to wait for one HTTP response.")
     ] = 60.0,
+    max_backoff: Annotated[
+        float,
+        typer.Option(
+            min=0.001,
+            help="Longest wait, in seconds, before retrying a failed request (429, 5xx, "
+            "timeout), even when the server asks for longer with Retry-After.",
+        ),
+    ] = DEFAULT_MAX_BACKOFF,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Neither read nor write the response cache.")
     ] = False,
@@ -497,6 +505,7 @@ def extract_command(
             base_url=base_url,
             mode=mode,
             timeout=timeout,
+            max_backoff=max_backoff,
             rpm=rpm,
         )
         cache = _open_cache(no_cache, cache_dir, extractor)

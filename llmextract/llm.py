@@ -64,6 +64,7 @@ OPENAI_ENDPOINT = "https://api.openai.com/v1"
 # Local servers (Ollama, vLLM, llama.cpp) accept any key; the openai client insists on one.
 LOCAL_PLACEHOLDER_KEY = "not-needed"
 TRANSIENT_STATUS = frozenset({408, 409, 429})
+DEFAULT_MAX_BACKOFF = 30.0  # seconds
 
 
 class Mode(StrEnum):
@@ -155,7 +156,9 @@ class LLMSettings(BaseModel):
     transport_max_seconds: float = Field(
         default=180.0, gt=0, description="Give up transport retries once this much has passed."
     )
-    max_backoff: float = Field(default=30.0, gt=0, description="Longest single wait.")
+    max_backoff: float = Field(
+        default=DEFAULT_MAX_BACKOFF, gt=0, description="Longest single wait."
+    )
     validation_retries: int = Field(default=2, ge=0)
     token_budget: int | None = Field(
         default=60_000, gt=0, description="Tokens one document may use across re-asks."

@@ -182,13 +182,15 @@ def make_extractor(
     base_url: str | None = None,
     mode: str | Mode | None = None,
     timeout: float | None = None,
+    max_backoff: float | None = None,
     rpm: float | None = None,
 ) -> Extractor:
     """An extractor as the CLI configures it: settings from arguments and environment,
     the offline rules backend when no model is configured and no backend is named."""
     settings = None
     if backend != "rules":
-        overrides: dict[str, Any] = {"timeout": timeout} if timeout else {}
+        given = {"timeout": timeout, "max_backoff": max_backoff}
+        overrides: dict[str, Any] = {name: value for name, value in given.items() if value}
         settings = LLMSettings.from_env(model=model, base_url=base_url, mode=mode, **overrides)
     if settings is None and backend is None:
         backend = "rules"

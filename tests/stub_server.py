@@ -32,6 +32,7 @@ Run it on its own (benchmarks): ``python -m tests.stub_server --delay 0.3``; it 
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import random
@@ -61,6 +62,7 @@ Responder = Callable[[str], list[dict[str, Any]]]
 ARTICLE_START = "<<<ARTICLE\n"
 ARTICLE_END = "\nARTICLE>>>"
 NOT_IN_ANY_ARTICLE = "Quote that appears in no article at all, zqxj."
+STOP_POLL_SECONDS = 0.02
 
 
 def no_events(article: str) -> list[dict[str, Any]]:
@@ -222,7 +224,9 @@ class StubServer:
         return sum(self.outcomes.values())
 
     def start(self) -> StubServer:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        # shutdown() waits for the serving loop's next poll: poll often, stop fast.
+        serve = functools.partial(self._httpd.serve_forever, poll_interval=STOP_POLL_SECONDS)
+        self._thread = threading.Thread(target=serve, daemon=True)
         self._thread.start()
         return self
 

@@ -9,24 +9,18 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from llmextract import rules
 from llmextract.cli import app
-from tests.conftest import LOOPBACK, ROOT
+from tests.cli_runs import ARTICLE, cli_process, corpus, kill_after_lines, lines
+from tests.conftest import LOOPBACK
 from tests.stub_server import StubServer
 
 pytestmark = pytest.mark.block_network(allowed_hosts=[LOOPBACK])
-
-ARTICLE = "The US military struck Iran-backed militias in eastern Syria on Thursday."
 
 
 @pytest.fixture(autouse=True)
@@ -34,21 +28,10 @@ def _no_model_env(no_model_env: None) -> None:
     """Whatever the developer's shell holds, tests name their model and endpoint."""
 
 
-def corpus(directory: Path, n: int) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    for i in range(n):
-        (directory / f"doc{i:03d}.txt").write_text(f"{ARTICLE} Report {i}.", encoding="utf-8")
-    return directory
-
-
 def extract(server: StubServer, *args: str, input: str | None = None):
     """Run `llmextract extract ARGS` in-process against the stub."""
     argv = ["extract", *args, "--model", "stub", "--base-url", server.url, "--quiet"]
     return CliRunner().invoke(app, argv, input=input, catch_exceptions=False)
-
-
-def lines(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 # -- exit codes ------------------------------------------------------------------------------------
@@ -360,20 +343,6 @@ def test_progress_lines_name_the_run_when_not_on_a_terminal(
 # -- kill -9 and resume ----------------------------------------------------------------------------
 
 
-def cli_process(server: StubServer, source: Path, out: Path, cache: Path) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "LLMEXTRACT_"))}
-    env |= {"PYTHONPATH": str(ROOT), "LLMEXTRACT_CACHE_DIR": str(cache)}
-    argv = [sys.executable, "-m", "llmextract", "extract", str(source), "-o", str(out)]
-    argv += ["--model", "stub", "--base-url", server.url, "--concurrency", "4"]
-    return subprocess.Popen(
-        argv, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-
-
-def count_lines(path: Path) -> int:
-    return path.read_bytes().count(b"\n") if path.exists() else 0
-
-
 @pytest.mark.slow
 def test_a_run_killed_with_sigkill_finishes_on_rerun_with_no_duplicates(stub_server, tmp_path):
     stub_server.config.delay = 0.05
@@ -381,17 +350,12 @@ def test_a_run_killed_with_sigkill_finishes_on_rerun_with_no_duplicates(stub_ser
     out = tmp_path / "events.jsonl"
     cache = tmp_path / "cache"
 
-    process = cli_process(stub_server, source, out, cache)
-    deadline = time.monotonic() + 30
-    while count_lines(out) < 12 and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.01)
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=10)
-    written_before = count_lines(out)
+    process = cli_process(stub_server, source, out, cache, "--concurrency", "4")
+    written_before = kill_after_lines(process, out, 12, timeout=30)
     assert 12 <= written_before < 60, "the kill should land mid-run"
     before = out.read_bytes()
 
-    rerun = cli_process(stub_server, source, out, cache)
+    rerun = cli_process(stub_server, source, out, cache, "--concurrency", "4")
     _, stderr = rerun.communicate(timeout=60)
 
     assert rerun.returncode == 0, stderr.decode()

@@ -1,0 +1,117 @@
+"""Running `llmextract extract` as a real process against the stub, and reading its files.
+
+Shared by the CLI tests, the soak and kill tests (tests/test_soak.py, tests/test_kill.py)
+and benchmarks/reliability.py, which prints the figures in RELIABILITY.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from llmextract.output import errors_path
+from tests.stub_server import StubServer
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLE = "The US military struck Iran-backed militias in eastern Syria on Thursday."
+
+
+def article(i: int) -> str:
+    """The i-th test article: the same first sentence, a different ending."""
+    return f"{ARTICLE} Report {i}."
+
+
+def corpus(directory: Path, n: int) -> Path:
+    """``n`` articles as ``docNNN.txt`` files (ids ``docNNN``)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        (directory / f"doc{i:03d}.txt").write_text(article(i), encoding="utf-8")
+    return directory
+
+
+def lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def count_lines(path: Path) -> int:
+    return path.read_bytes().count(b"\n") if path.exists() else 0
+
+
+def cli_process(
+    server: StubServer,
+    source: Path,
+    out: Path,
+    cache: Path,
+    *options: str,
+    env: dict[str, str] | None = None,
+) -> subprocess.Popen:
+    """`python -m llmextract extract SOURCE -o OUT` against ``server``, in its own process,
+    with a private cache and none of the developer's OPENAI_/LLMEXTRACT_ settings (``env``
+    adds variables); stderr is piped."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "LLMEXTRACT_"))}
+    clean |= {"PYTHONPATH": str(ROOT), "LLMEXTRACT_CACHE_DIR": str(cache)} | (env or {})
+    argv = [sys.executable, "-m", "llmextract", "extract", str(source), "-o", str(out)]
+    argv += ["--model", "stub", "--base-url", server.url, *options]
+    return subprocess.Popen(
+        argv, env=clean, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+
+
+def kill_after_lines(process: subprocess.Popen, out: Path, at_least: int, timeout: float) -> int:
+    """``kill -9`` the process once ``out`` has ``at_least`` lines (or after ``timeout`` s,
+    or when it has ended); returns the lines written when it died."""
+    deadline = time.monotonic() + timeout
+    while count_lines(out) < at_least and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.005)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    return count_lines(out)
+
+
+@dataclass(frozen=True)
+class RunFiles:
+    """What a run left behind: its result lines and its error lines, as raw bytes and as
+    parsed records."""
+
+    results_bytes: bytes
+    errors_bytes: bytes
+
+    @classmethod
+    def read(cls, out: Path) -> RunFiles:
+        errors = errors_path(out)
+        return cls(out.read_bytes(), errors.read_bytes() if errors.exists() else b"")
+
+    @property
+    def results(self) -> list[dict]:
+        return [json.loads(line) for line in self.results_bytes.splitlines()]
+
+    @property
+    def errors(self) -> list[dict]:
+        return [json.loads(line) for line in self.errors_bytes.splitlines()]
+
+    @property
+    def result_ids(self) -> list[str]:
+        return [r["doc_id"] for r in self.results]
+
+    @property
+    def error_ids(self) -> list[str]:
+        return [e["doc_id"] for e in self.errors]
+
+    @property
+    def whole_lines(self) -> bool:
+        """Both files end with a newline, so no line is torn (and every line parses, or
+        :attr:`results` and :attr:`errors` raise)."""
+        return all(not data or data.endswith(b"\n") for data in self.both)
+
+    @property
+    def both(self) -> tuple[bytes, bytes]:
+        return self.results_bytes, self.errors_bytes
+
+    def events_by_doc(self) -> dict[str, list[dict]]:
+        return {r["doc_id"]: r["events"] for r in self.results}

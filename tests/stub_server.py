@@ -111,14 +111,16 @@ class StubConfig:
 @dataclass
 class StubRequest:
     """One chat-completion request: its article (as :func:`article_digest`), the outcome
-    drawn, and ``time.monotonic()`` when it arrived and when its answer was written
-    (``None`` until then; a hang is "answered" when it ends by dropping the connection)."""
+    drawn, ``time.monotonic()`` when it arrived and when its answer was written (``None``
+    until then; a hang is "answered" when it ends by dropping the connection), the
+    Authorization header it carried and the tokens its answer billed."""
 
     article: str
     outcome: str
     received: float
     answered: float | None = None
     authorization: str | None = None
+    tokens: int = 0  # billed in the answer's usage (0 when it was no completion)
 
 
 def article_digest(article: str) -> str:
@@ -306,12 +308,15 @@ class _Handler(BaseHTTPRequestHandler):
             article_digest(article_of(body)), outcome, received, authorization=authorization
         )
         stub.record(request)
-        self._answer(outcome, body, config, authorization if config.echo_auth else None)
+        request.tokens = self._answer(
+            outcome, body, config, authorization if config.echo_auth else None
+        )
         request.answered = time.monotonic()
 
     def _answer(
         self, outcome: str, body: dict[str, Any], config: StubConfig, echo: str | None
-    ) -> None:
+    ) -> int:
+        """Answer with ``outcome``; returns the tokens billed (0 when no completion)."""
         quoted = f" (request had Authorization: {echo})" if echo else ""
         if outcome == "rate_limit":
             headers = {"Retry-After": f"{config.retry_after:g}"}
@@ -327,17 +332,25 @@ class _Handler(BaseHTTPRequestHandler):
         elif outcome == "garbled":
             self._raw(200, b'{"id": "chatcmpl-stub", "choices": [{"index": 0, "mess')
         elif outcome == "malformed":
-            self._json(200, completion(body, '{"events": [{"strike_type": "air_'))
+            return self._complete(body, '{"events": [{"strike_type": "air_')
         elif outcome == "length":
-            self._json(200, completion(body, '{"events": [{"str', finish_reason="length"))
+            return self._complete(body, '{"events": [{"str', finish_reason="length")
         elif outcome == "schema":
             events = [{"strike_type": "nuclear_strike", "status": "rumoured"}]
-            self._json(200, completion(body, json.dumps({"events": events})))
+            return self._complete(body, json.dumps({"events": events}))
         elif outcome == "bad_quotes":
-            self._json(200, completion(body, json.dumps({"events": _bad_quote_events()})))
+            return self._complete(body, json.dumps({"events": _bad_quote_events()}))
         else:
             events = config.responder(article_of(body))
-            self._json(200, completion(body, json.dumps({"events": events})))
+            return self._complete(body, json.dumps({"events": events}))
+        return 0
+
+    def _complete(
+        self, body: dict[str, Any], arguments: str, *, finish_reason: str | None = None
+    ) -> int:
+        answer = completion(body, arguments, finish_reason=finish_reason)
+        self._json(200, answer)
+        return int(answer["usage"]["total_tokens"])
 
     def _json(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
         self._raw(status, json.dumps(payload).encode(), headers)

@@ -478,6 +478,12 @@ def _translate(exc: Exception, state: CallState) -> LLMExtractError:
         TokenBudgetError,
     )
 
+    if isinstance(exc, TokenBudgetError):
+        # Checked before unwrapping: instructor raises it *from* the last validation error.
+        return BudgetExceededError(
+            f"re-asks used up the token budget after {state.attempts} completions "
+            f"({state.usage.prompt_tokens + state.usage.completion_tokens} tokens)"
+        )
     root: BaseException = exc
     if isinstance(exc, InstructorRetryException) and exc.__cause__ is not None:
         root = exc.__cause__
@@ -490,14 +496,10 @@ def _translate(exc: Exception, state: CallState) -> LLMExtractError:
     if isinstance(root, openai.APIError):
         kind = _describe_api_error(root)
         return TransportError(f"the endpoint kept failing ({kind}) after bounded retries")
-    if isinstance(root, TokenBudgetError):
-        return BudgetExceededError(
-            f"re-asks used up the token budget after {state.attempts} completions "
-            f"({state.usage.prompt_tokens + state.usage.completion_tokens} tokens)"
-        )
     if isinstance(exc, InstructorRetryException):
+        # instructor's count: a body that is not JSON is an attempt but not a completion.
         return InvalidOutputError(
-            f"the model's output was still invalid after {state.attempts} attempts: "
+            f"the model's output was still invalid after {exc.n_attempts} attempts: "
             f"{excerpt(str(root))}"
         )
     return InvalidOutputError(f"unexpected failure in the model call: {excerpt(repr(root))}")

@@ -1,0 +1,140 @@
+"""Retries stop where the settings say: attempts, waits, total time and the token budget.
+
+Each test runs a few documents at once through the real client against the stub, which
+here fails every request (or answers only invalid output), so the limits are reached;
+the server's request log, per document, is what is checked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from llmextract import (
+    BudgetExceededError,
+    DocumentResult,
+    Extractor,
+    InvalidOutputError,
+    LLMSettings,
+    TransportError,
+)
+from tests.cli_runs import article
+from tests.conftest import LOOPBACK
+from tests.soak import TRANSIENT_OUTCOMES, pauses
+from tests.stub_server import StubConfig, StubServer, running
+
+pytestmark = pytest.mark.block_network(allowed_hosts=[LOOPBACK])
+
+LIMITS = {"timeout": 0.3, "max_backoff": 0.1, "transport_attempts": 4, "validation_retries": 2}
+# Scheduling lag between the client deciding to send and the server receiving, with a few
+# documents in flight in one process (measured: under 20 ms).
+LAG = 0.15
+DOCUMENTS = 4
+
+
+def extract_all(
+    server: StubServer, documents: int = DOCUMENTS, **limits: object
+) -> list[DocumentResult | BaseException]:
+    """Extract ``documents`` articles at once; each result, or the error it raised."""
+    settings = LLMSettings(model="stub", base_url=server.url, **(LIMITS | limits))
+    extractor = Extractor("openai", settings=settings)
+
+    async def all_documents() -> list[DocumentResult | BaseException]:
+        try:
+            jobs = (extractor.aextract(article(i), doc_id=f"d{i}") for i in range(documents))
+            return await asyncio.gather(*jobs, return_exceptions=True)
+        finally:
+            await extractor.aclose()
+
+    return asyncio.run(all_documents())
+
+
+def requests_per_document(server: StubServer, documents: int = DOCUMENTS) -> list[list]:
+    return [server.requests_for(article(i)) for i in range(documents)]
+
+
+TRANSIENT_ONLY = StubConfig(
+    faults=dict.fromkeys(TRANSIENT_OUTCOMES, 1 / len(TRANSIENT_OUTCOMES)), hang_seconds=10
+)
+
+
+def test_transport_attempts_per_document_stop_at_the_limit():
+    with running(TRANSIENT_ONLY) as server:
+        outcomes = extract_all(server)
+
+    assert all(isinstance(o, TransportError) for o in outcomes)
+    assert [len(rs) for rs in requests_per_document(server)] == [4] * DOCUMENTS
+    assert set(server.outcomes) <= TRANSIENT_OUTCOMES
+
+
+def test_each_wait_is_capped_by_max_backoff_even_when_retry_after_asks_for_more():
+    started = time.perf_counter()
+    with running(StubConfig(faults={"rate_limit": 1.0}, retry_after=30)) as server:
+        extract_all(server)
+    elapsed = time.perf_counter() - started
+
+    waits = [p.seconds for rs in requests_per_document(server) for p in pauses(rs, 0.3)]
+    assert len(waits) == 3 * DOCUMENTS
+    assert all(0.09 <= wait <= 0.1 + LAG for wait in waits)
+    assert elapsed < 3 * (0.1 + LAG) + 1  # not 90 s
+
+
+def test_a_retry_after_under_the_cap_is_honoured():
+    with running(StubConfig(faults={"rate_limit": 1.0}, retry_after=0.25)) as server:
+        extract_all(server, max_backoff=5.0, transport_attempts=2)
+
+    waits = [p.seconds for rs in requests_per_document(server) for p in pauses(rs, 0.3)]
+    assert len(waits) == DOCUMENTS
+    assert all(0.24 <= wait <= 0.25 + LAG for wait in waits)
+
+
+def test_transport_retries_stop_once_transport_max_seconds_have_passed():
+    with running(StubConfig(faults={"server_error": 1.0})) as server:
+        outcomes = extract_all(
+            server, transport_attempts=1000, max_backoff=0.05, transport_max_seconds=0.5
+        )
+
+    assert all(isinstance(o, TransportError) for o in outcomes)
+    for requests in requests_per_document(server):
+        assert 3 <= len(requests) < 1000
+        assert requests[-1].received - requests[0].received < 0.5 + LAG
+
+
+@pytest.mark.parametrize("fault", ["schema", "malformed", "garbled"])
+def test_reasks_stop_at_the_validation_limit(fault):
+    with running(StubConfig(faults={fault: 1.0})) as server:
+        outcomes = extract_all(server)
+
+    assert all(isinstance(o, InvalidOutputError) for o in outcomes)
+    assert all("after 3 attempts" in str(o) for o in outcomes)
+    assert [len(rs) for rs in requests_per_document(server)] == [3] * DOCUMENTS
+
+
+def test_mixed_faults_never_take_more_than_attempts_times_asks():
+    invalid = ("garbled", "malformed", "schema")
+    faults = dict.fromkeys(TRANSIENT_OUTCOMES - {"hang"}, 0.15) | dict.fromkeys(invalid, 0.4 / 3)
+    with running(StubConfig(faults=faults, seed=5)) as server:
+        outcomes = extract_all(server, documents=20, transport_attempts=3)
+
+    assert all(isinstance(o, TransportError | InvalidOutputError) for o in outcomes)
+    counts = [len(rs) for rs in requests_per_document(server, 20)]
+    assert max(counts) <= 3 * 3
+    assert max(counts) > 3  # transport retries and re-asks did combine
+
+
+def large_invalid_output(article: str) -> list[dict]:
+    """An answer of about 2,000 tokens that never fits the schema."""
+    return [{"strike_type": "nuclear_strike", "summary": "x" * 8000}]
+
+
+def test_reasks_stop_at_the_first_completion_that_reaches_the_token_budget():
+    with running(StubConfig(responder=large_invalid_output)) as server:
+        [error] = extract_all(server, documents=1, validation_retries=10, token_budget=5000)
+
+    billed = [request.tokens for request in server.log]
+    assert isinstance(error, BudgetExceededError)
+    assert 1 < len(billed) < 11  # re-asked, then stopped long before validation_retries
+    assert sum(billed[:-1]) < 5000 <= sum(billed)
+    assert f"{sum(billed)} tokens" in str(error)

@@ -115,3 +115,61 @@ class RunFiles:
 
     def events_by_doc(self) -> dict[str, list[dict]]:
         return {r["doc_id"]: r["events"] for r in self.results}
+
+
+def settled_log_size(server: StubServer, quiet: float = 0.1) -> int:
+    """The server's request count once no request has arrived for ``quiet`` seconds
+    (what a killed client sent just before dying may still be in the socket)."""
+    size = -1
+    while size != len(server.log):
+        size = len(server.log)
+        time.sleep(quiet)
+    return size
+
+
+@dataclass(frozen=True)
+class KilledRun:
+    """A run killed with ``kill -9`` after some lines, then rerun to the end."""
+
+    lines_at_kill: int
+    partial: bytes  # the results file as the kill left it
+    rerun_returncode: int
+    rerun_stderr: str
+    rerun_requests: int  # requests the server received from the rerun
+    files: RunFiles  # after the rerun
+
+    @property
+    def torn_bytes(self) -> int:
+        """Bytes after the last newline when killed: a torn line the rerun must cut off."""
+        return len(self.partial) - (self.partial.rfind(b"\n") + 1)
+
+    @property
+    def whole_partial_lines(self) -> bytes:
+        return self.partial[: len(self.partial) - self.torn_bytes]
+
+
+def kill_and_rerun(
+    server: StubServer,
+    source: Path,
+    out: Path,
+    cache: Path,
+    at_lines: int,
+    *options: str,
+    timeout: float = 60,
+) -> KilledRun:
+    """Run the CLI, ``kill -9`` it once ``out`` has ``at_lines`` lines, rerun the same
+    command to the end."""
+    process = cli_process(server, source, out, cache, *options)
+    written = kill_after_lines(process, out, at_lines, timeout=timeout)
+    partial = out.read_bytes() if out.exists() else b""
+    before = settled_log_size(server)
+    rerun = cli_process(server, source, out, cache, *options)
+    _, stderr = rerun.communicate(timeout=timeout)
+    return KilledRun(
+        lines_at_kill=written,
+        partial=partial,
+        rerun_returncode=rerun.returncode,
+        rerun_stderr=stderr.decode("utf-8", "replace"),
+        rerun_requests=len(server.log) - before,
+        files=RunFiles.read(out),
+    )

@@ -289,27 +289,26 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length)
+        received = time.monotonic()
         if not self.path.rstrip("/").endswith("/chat/completions"):
             self._json(404, {"error": {"message": f"no route {self.path}"}})
             return
-        received = time.monotonic()
-        stub = self.server.stub
-        config = stub.config
-        outcome = stub.draw()
-        if config.delay:
-            stub.wait(config.delay)
         try:
             body = json.loads(raw)
         except ValueError:
             self._json(400, {"error": {"message": "request body is not JSON"}})
             return
+        stub = self.server.stub
+        config = stub.config
         authorization = self.headers.get("Authorization")
         request = StubRequest(
-            article_digest(article_of(body)), outcome, received, authorization=authorization
+            article_digest(article_of(body)), stub.draw(), received, authorization=authorization
         )
-        stub.record(request)
+        stub.record(request)  # on arrival: a client killed during the delay was still seen
+        if config.delay:
+            stub.wait(config.delay)
         request.tokens = self._answer(
-            outcome, body, config, authorization if config.echo_auth else None
+            request.outcome, body, config, authorization if config.echo_auth else None
         )
         request.answered = time.monotonic()
 

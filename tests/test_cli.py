@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from llmextract import rules
 from llmextract.cli import app
-from tests.cli_runs import ARTICLE, cli_process, corpus, kill_after_lines, lines
+from tests.cli_runs import ARTICLE, corpus, lines
 from tests.conftest import LOOPBACK
 from tests.stub_server import StubServer
 
@@ -340,30 +340,7 @@ def test_progress_lines_name_the_run_when_not_on_a_terminal(
     assert progress[-1].startswith("llmextract: 3/3 documents")
 
 
-# -- kill -9 and resume ----------------------------------------------------------------------------
-
-
-@pytest.mark.slow
-def test_a_run_killed_with_sigkill_finishes_on_rerun_with_no_duplicates(stub_server, tmp_path):
-    stub_server.config.delay = 0.05
-    source = corpus(tmp_path / "in", 60)
-    out = tmp_path / "events.jsonl"
-    cache = tmp_path / "cache"
-
-    process = cli_process(stub_server, source, out, cache, "--concurrency", "4")
-    written_before = kill_after_lines(process, out, 12, timeout=30)
-    assert 12 <= written_before < 60, "the kill should land mid-run"
-    before = out.read_bytes()
-
-    rerun = cli_process(stub_server, source, out, cache, "--concurrency", "4")
-    _, stderr = rerun.communicate(timeout=60)
-
-    assert rerun.returncode == 0, stderr.decode()
-    after = out.read_bytes()
-    assert after.startswith(before[: before.rfind(b"\n") + 1])  # nothing written was lost
-    ids = [line["doc_id"] for line in lines(out)]
-    assert sorted(ids) == [f"doc{i:03d}" for i in range(60)]  # none missing, none twice
-    assert f"resuming: {written_before} documents" in stderr.decode()
+# -- resume (kill -9 mid-run: tests/test_kill.py) --------------------------------------------------
 
 
 def test_rerun_after_a_completed_run_sends_nothing(stub_server, tmp_path, cache_dir):

@@ -1,0 +1,94 @@
+"""`kill -9` mid-run, then the same command again: the same documents, events and errors
+as a run that was never interrupted, with no torn line and nothing twice.
+
+Each kill lands after 10%, 50% or 90% of the results are written; every case is compared
+with one uninterrupted run over the same corpus (100 articles and two unreadable files).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from llmextract.cli import app
+from tests.cli_runs import RunFiles, corpus, kill_and_rerun
+from tests.conftest import LOOPBACK
+from tests.stub_server import StubConfig, StubServer
+
+pytestmark = [pytest.mark.block_network(allowed_hosts=[LOOPBACK]), pytest.mark.slow]
+
+DOCUMENTS = 100
+OPTIONS = ("--concurrency", "4")
+
+
+def numbered_event(article: str) -> list[dict]:
+    """An event quoting the article's own "Report N." ending, different in every one."""
+    quote = article[article.rindex("Report") :]
+    summary = f"A strike ({quote})"
+    return [
+        {
+            "strike_type": "air_strike",
+            "status": "occurred",
+            "role": "main",
+            "summary": summary,
+            "evidence": [quote],
+        }
+    ]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[StubServer]:
+    # A little latency keeps the run long enough for the 90% kill to land before the end.
+    with StubServer(StubConfig(delay=0.01, responder=numbered_event)) as stub:
+        yield stub
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = corpus(tmp_path_factory.mktemp("kill") / "in", DOCUMENTS)
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(bytes(range(32)) * 8)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(server, source, tmp_path_factory) -> RunFiles:
+    """The same command never interrupted (in-process: one interpreter start fewer)."""
+    work = tmp_path_factory.mktemp("uninterrupted")
+    argv = ["extract", str(source), "-o", str(work / "events.jsonl"), "--model", "stub"]
+    argv += ["--base-url", server.url, "--cache-dir", str(work / "cache"), *OPTIONS]
+    unset = dict.fromkeys(("OPENAI_API_KEY", "OPENAI_BASE_URL", "LLMEXTRACT_MODE"))
+    result = CliRunner().invoke(app, argv, env=unset)
+    assert result.exit_code == 1, result.output  # the two unreadable files
+    return RunFiles.read(work / "events.jsonl")
+
+
+def test_the_uninterrupted_run_has_every_document_once(uninterrupted):
+    assert sorted(uninterrupted.result_ids) == [f"doc{i:03d}" for i in range(DOCUMENTS)]
+    assert sorted(uninterrupted.error_ids) == ["binary", "empty"]
+    assert all(len(events) == 1 for events in uninterrupted.events_by_doc().values())
+
+
+@pytest.mark.parametrize("share", [0.1, 0.5, 0.9])
+def test_a_run_killed_mid_way_and_rerun_ends_as_if_never_interrupted(
+    share, server, source, uninterrupted, tmp_path
+):
+    out = tmp_path / "events.jsonl"
+    run = kill_and_rerun(server, source, out, tmp_path / "cache", int(share * DOCUMENTS), *OPTIONS)
+
+    assert int(share * DOCUMENTS) <= run.lines_at_kill < DOCUMENTS, "the kill landed mid-run"
+    assert run.rerun_returncode == 1, run.rerun_stderr
+    final = run.files
+    assert final.whole_lines
+    assert final.results_bytes.startswith(run.whole_partial_lines)  # nothing written lost
+    assert len(final.result_ids) == len(set(final.result_ids)) == DOCUMENTS  # none twice
+    assert final.events_by_doc() == uninterrupted.events_by_doc()
+    assert sorted(final.error_ids) == sorted(uninterrupted.error_ids)
+    done = run.whole_partial_lines.count(b"\n")
+    assert f"resuming: {done} documents" in run.rerun_stderr
+    # The rerun asked the model only for documents neither written nor in the cache.
+    cached = sum("from_cache" in {d["code"] for d in r["diagnostics"]} for r in final.results)
+    assert run.rerun_requests == DOCUMENTS - done - cached

@@ -43,6 +43,13 @@ def count_lines(path: Path) -> int:
     return path.read_bytes().count(b"\n") if path.exists() else 0
 
 
+def leaked_pieces(secret: str, data: bytes, width: int = 8) -> list[bytes]:
+    """The ``width``-character pieces of ``secret`` found in ``data``: a key that was cut
+    short or partly masked still leaks."""
+    pieces = {secret[i : i + width].encode() for i in range(len(secret) - width + 1)}
+    return sorted(piece for piece in pieces if piece in data)
+
+
 def cli_process(
     server: StubServer,
     source: Path,

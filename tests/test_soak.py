@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_runs import leaked_pieces
 from tests.conftest import LOOPBACK
 from tests.soak import (
     COUNTED_OUTCOMES,
@@ -121,21 +122,14 @@ def test_output_spans_are_exact_and_quotes_not_in_the_article_are_dropped(soak):
             assert "event_dropped" in {d["code"] for d in result["diagnostics"]}
 
 
-def secret_pieces(key: str, width: int = 8) -> list[bytes]:
-    """Every ``width``-character piece of the key's secret part: a partly masked or
-    truncated key still leaks."""
-    secret = key.removeprefix("sk-soak-")
-    return [secret[i : i + width].encode() for i in range(len(secret) - width + 1)]
-
-
 def test_the_api_key_reaches_the_server_but_no_file_written_nor_the_console(soak):
     key = SETTINGS.key
+    secret = key.removeprefix("sk-soak-")
     assert {r.authorization for rs in soak.requests.values() for r in rs} == {f"Bearer {key}"}
     written: list[Path] = soak.files_written()
     assert any(p.name.startswith("responses.sqlite3") for p in written)
     assert any(p.name == "events.errors.jsonl" for p in written)
 
     for path in written:
-        data = path.read_bytes()
-        assert not [piece for piece in secret_pieces(key) if piece in data], path
-    assert not [p for p in secret_pieces(key) if p in soak.stderr.encode()]
+        assert not leaked_pieces(secret, path.read_bytes()), path
+    assert not leaked_pieces(secret, soak.stderr.encode())

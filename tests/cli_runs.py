@@ -35,6 +35,29 @@ def corpus(directory: Path, n: int) -> Path:
     return directory
 
 
+def corpus_with_unreadable(directory: Path, n: int) -> Path:
+    """:func:`corpus` plus two files that cannot be read (ids ``empty`` and ``binary``)."""
+    corpus(directory, n)
+    (directory / "empty.txt").write_bytes(b"")
+    (directory / "binary.txt").write_bytes(bytes(range(32)) * 8)
+    return directory
+
+
+def numbered_event(article: str) -> list[dict]:
+    """A stub responder: one event quoting the article's own "Report N." ending, so that
+    every document's event differs."""
+    quote = article[article.rindex("Report") :]
+    return [
+        {
+            "strike_type": "air_strike",
+            "status": "occurred",
+            "role": "main",
+            "summary": f"A strike ({quote})",
+            "evidence": [quote],
+        }
+    ]
+
+
 def lines(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 

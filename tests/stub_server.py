@@ -37,6 +37,7 @@ import hashlib
 import json
 import random
 import socket
+import sys
 import threading
 import time
 from collections import Counter
@@ -276,6 +277,11 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256  # many clients connect at once at the start of a run
     stub: StubServer
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Quiet about clients that vanish (killed, timed out); loud about the rest."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from llmextract.cli import app
-from tests.cli_runs import RunFiles, corpus, kill_and_rerun
+from tests.cli_runs import RunFiles, corpus_with_unreadable, kill_and_rerun, numbered_event
 from tests.conftest import LOOPBACK
 from tests.stub_server import StubConfig, StubServer
 
@@ -22,21 +22,6 @@ pytestmark = [pytest.mark.block_network(allowed_hosts=[LOOPBACK]), pytest.mark.s
 
 DOCUMENTS = 100
 OPTIONS = ("--concurrency", "4")
-
-
-def numbered_event(article: str) -> list[dict]:
-    """An event quoting the article's own "Report N." ending, different in every one."""
-    quote = article[article.rindex("Report") :]
-    summary = f"A strike ({quote})"
-    return [
-        {
-            "strike_type": "air_strike",
-            "status": "occurred",
-            "role": "main",
-            "summary": summary,
-            "evidence": [quote],
-        }
-    ]
 
 
 @pytest.fixture(scope="module")
@@ -48,10 +33,7 @@ def server() -> Iterator[StubServer]:
 
 @pytest.fixture(scope="module")
 def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = corpus(tmp_path_factory.mktemp("kill") / "in", DOCUMENTS)
-    (folder / "empty.txt").write_bytes(b"")
-    (folder / "binary.txt").write_bytes(bytes(range(32)) * 8)
-    return folder
+    return corpus_with_unreadable(tmp_path_factory.mktemp("kill") / "in", DOCUMENTS)
 
 
 @pytest.fixture(scope="module")

@@ -1,14 +1,18 @@
-"""The soak: many documents through the real CLI while the stub injects every fault.
+"""Runs against the stub server while it injects faults: the soak, and documents sent
+through the client directly.
 
-One run sends a corpus through `llmextract extract` (a separate process) against the stub
-server, which fails a share of requests with every fault it knows; :class:`SoakRun` then
+The soak sends a corpus through `llmextract extract` (a separate process) against the
+stub, which fails a share of requests with every fault it knows; :class:`SoakRun` then
 holds both sides, the files the CLI wrote and each document's requests as the server saw
-them, so that they can be checked against each other. Shared by tests/test_soak.py (one
-bounded run, asserted) and benchmarks/reliability.py (repeated runs, RELIABILITY.md).
+them, so that they can be checked against each other. :func:`extract_all` sends a few
+documents at once through the real client with given limits. Shared by tests/test_soak.py
+and tests/test_retry_bounds.py (asserted) and benchmarks/reliability.py (repeated runs,
+the figures in RELIABILITY.md).
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 import subprocess
 import time
@@ -16,7 +20,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
+from llmextract import DocumentResult, Extractor
 from llmextract.llm import LLMSettings
 from tests.cli_runs import RunFiles, article, cli_process, corpus
 from tests.stub_server import (
@@ -187,3 +193,26 @@ def run_soak(server: StubServer, workdir: Path, settings: SoakSettings) -> SoakR
         requests=requests,
         outcomes=Counter(r.outcome for r in log),
     )
+
+
+def extract_all(
+    server: StubServer, documents: int, **limits: Any
+) -> list[DocumentResult | BaseException]:
+    """Extract ``documents`` test articles at once through the real client, configured
+    with ``limits`` (LLMSettings fields); each result, or the error it raised."""
+    settings = LLMSettings(model="stub", base_url=server.url, **limits)
+    extractor = Extractor("openai", settings=settings)
+
+    async def all_documents() -> list[DocumentResult | BaseException]:
+        try:
+            jobs = (extractor.aextract(article(i), doc_id=f"d{i}") for i in range(documents))
+            return await asyncio.gather(*jobs, return_exceptions=True)
+        finally:
+            await extractor.aclose()
+
+    return asyncio.run(all_documents())
+
+
+def requests_per_document(server: StubServer, documents: int) -> list[list[StubRequest]]:
+    """The requests the server received for each of the first ``documents`` articles."""
+    return [server.requests_for(article(i)) for i in range(documents)]

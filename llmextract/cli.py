@@ -21,9 +21,11 @@ if TYPE_CHECKING:
 
     from llmextract.cache import ResponseCache
     from llmextract.corpus import Document, InputProblem
+    from llmextract.dataset import LabelledDocument
     from llmextract.extract import Extractor
     from llmextract.output import FileSink
     from llmextract.runner import RunListener
+    from llmextract.schema import DocumentResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -134,95 +136,6 @@ def _run_names(paths: list[Path]) -> list[str]:
     """File stems, or whole paths where two files share a stem."""
     stems = [p.stem for p in paths]
     return [s if stems.count(s) == 1 else str(p) for s, p in zip(stems, paths, strict=True)]
-
-
-@app.command("eval")
-@_reflowed
-def eval_command(
-    dataset_dir: SetDir,
-    predictions: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--predictions",
-            "-p",
-            exists=True,
-            dir_okay=False,
-            help="A JSONL file of extraction results (what `extract` writes; gold-shaped "
-            "lines with quote strings also load). Repeat to compare runs side by side: "
-            "differences are to the first file.",
-        ),
-    ] = None,
-    roles: Annotated[
-        str | None, typer.Option(help="Score only events with these roles, e.g. main,related.")
-    ] = None,
-    statuses: Annotated[
-        str | None, typer.Option(help="Score only events with these statuses, e.g. occurred.")
-    ] = None,
-    split: Annotated[
-        str | None, typer.Option(help="Score only this split of the set, e.g. dev.")
-    ] = None,
-    json_file: Annotated[
-        Path | None, typer.Option("--json", help="Write every figure as JSON to this file.")
-    ] = None,
-    errors_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--errors",
-            help="Write the per-document error analysis as JSONL: missed gold events and "
-            "spurious predictions with their quotes, field disagreements on matched pairs.",
-        ),
-    ] = None,
-    seed: Annotated[int, typer.Option(help="Seed of the bootstrap resampling.")] = 0,
-    bootstrap: Annotated[
-        int, typer.Option(help="Bootstrap resamples for the 95% intervals (0: none).")
-    ] = 1000,
-) -> None:
-    """Score predictions against a labelled set, as DESIGN.md "Scoring" says.
-
-    Prints event precision / recall / F1 (micro and macro), document relevance, event-count
-    error, per-field agreement, grounding figures and cost per document, with bootstrap
-    95% intervals over documents. A document without a prediction line counts as
-    predicted-empty.
-    """
-    from llmextract.dataset import LabelledSetError, load_labelled_set
-    from llmextract.evaluate import compare, evaluate, load_predictions
-    from llmextract.report_table import render
-    from llmextract.schema import Role, Status
-
-    role_list = _comma_list(roles, Role, "--roles")
-    status_list = _comma_list(statuses, Status, "--statuses")
-    if not predictions:
-        raise _fail("nothing to score: give at least one --predictions FILE")
-    try:
-        gold = load_labelled_set(dataset_dir)
-        articles = {d.doc_id: d.text for d in gold.documents}
-        # Each run is (name, results); a backend run would join this list.
-        runs = [
-            (name, load_predictions(path, articles=articles))
-            for name, path in zip(_run_names(predictions), predictions, strict=True)
-        ]
-        reports = [
-            evaluate(
-                results,
-                gold,
-                roles=role_list,
-                statuses=status_list,
-                split=split,
-                seed=seed,
-                n_bootstrap=bootstrap,
-                name=name,
-            )
-            for name, results in runs
-        ]
-    except (LabelledSetError, ValueError) as exc:
-        raise _fail(str(exc)) from exc
-    comparison = compare(reports, seed=seed, n_bootstrap=bootstrap)
-    console.print(render(comparison))
-    if json_file is not None:
-        text = reports[0].to_json() if len(reports) == 1 else comparison.to_json()
-        json_file.write_text(text + "\n", encoding="utf-8")
-    if errors_file is not None:
-        errors_file.write_text("".join(r.errors_jsonl() for r in reports), encoding="utf-8")
 
 
 # -- extract and cache: running a backend over folders -----------------------------------------
@@ -343,6 +256,252 @@ def _resume_notices(sink: FileSink, extractor: Extractor) -> list[str]:
     return notices
 
 
+# -- options shared by `extract` and `eval` ----------------------------------------------------
+
+BackendOpt = Annotated[
+    BackendChoice | None,
+    typer.Option(
+        help="openai (any OpenAI-compatible endpoint) or rules (offline). "
+        "Default: openai when a model is configured, else rules."
+    ),
+]
+ModelOpt = Annotated[str | None, typer.Option(help="Model name, e.g. gpt-4.1-mini or llama3.1:8b.")]
+BaseUrlOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 (Ollama). "
+        "Default: OpenAI's."
+    ),
+]
+ModeOpt = Annotated[
+    Mode | None,
+    typer.Option(
+        help="How structured output is requested; json modes suit local servers without "
+        "tool calling.",
+        show_default=False,
+    ),
+]
+ConcurrencyOpt = Annotated[int, typer.Option(min=1, help="Documents in flight at once.")]
+TimeoutOpt = Annotated[
+    float, typer.Option(min=0.001, help="Seconds to wait for one HTTP response.")
+]
+MaxBackoffOpt = Annotated[
+    float,
+    typer.Option(
+        min=0.001,
+        help="Longest wait, in seconds, before retrying a failed request (429, 5xx, "
+        "timeout), even when the server asks for longer with Retry-After.",
+    ),
+]
+NoCacheOpt = Annotated[
+    bool, typer.Option("--no-cache", help="Neither read nor write the response cache.")
+]
+CacheDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        help="Response cache folder. Default: LLMEXTRACT_CACHE_DIR, else ~/.cache/llmextract.",
+        show_default=False,
+    ),
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary.")]
+
+
+def _open_backend(
+    backend: BackendChoice | None,
+    *,
+    model: str | None,
+    base_url: str | None,
+    mode: Mode | None,
+    timeout: float,
+    no_cache: bool,
+    cache_dir: Path | None,
+    quiet: bool,
+    rpm: float | None = None,
+    max_backoff: float | None = None,
+) -> tuple[Extractor, ResponseCache | None]:
+    """The extractor and response cache a command runs with; usage errors exit with 2."""
+    from llmextract.errors import ConfigurationError
+    from llmextract.runner import make_extractor
+
+    try:
+        extractor = make_extractor(
+            None if backend is None else backend.value,
+            model=model,
+            base_url=base_url,
+            mode=mode,
+            timeout=timeout,
+            max_backoff=max_backoff,
+            rpm=rpm,
+        )
+        cache = _open_cache(no_cache, cache_dir, extractor)
+    except ConfigurationError as exc:
+        raise _usage_error(str(exc)) from exc
+    if extractor.backend == "rules" and backend is None and not quiet:
+        _say(
+            "notice: no model configured (no --model, LLMEXTRACT_MODEL or OPENAI_API_KEY): "
+            "running the offline rules backend."
+        )
+    return extractor, cache
+
+
+def _backend_run(
+    extractor: Extractor,
+    cache: ResponseCache | None,
+    documents: list[LabelledDocument],
+    concurrency: int,
+    quiet: bool,
+    save: Path | None,
+) -> tuple[str, list[DocumentResult]]:
+    """Extract the labelled documents through the runner; failures are reported and
+    scored as documents without a prediction."""
+    from llmextract.corpus import Document
+    from llmextract.runner import CollectingSink, RunOptions, run
+
+    corpus = [
+        Document(doc_id=d.doc_id, text=d.text, published=d.published, source=str(d.article_path))
+        for d in documents
+    ]
+    sink = CollectingSink()
+    options = RunOptions(
+        concurrency=concurrency, cache=cache, listener=_listener(quiet), expected=len(corpus)
+    )
+    run(corpus, extractor, sink, options)
+    for error in sink.errors:
+        _say(f"failed: {error.doc_id}: {error.message}")
+    if save is not None:
+        save.write_text("".join(r.model_dump_json() + "\n" for r in sink.results), "utf-8")
+    name = (
+        extractor.backend if extractor.model is None else f"{extractor.backend}:{extractor.model}"
+    )
+    return name, sink.results
+
+
+@app.command("eval")
+@_reflowed
+def eval_command(
+    dataset_dir: SetDir,
+    predictions: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--predictions",
+            "-p",
+            exists=True,
+            dir_okay=False,
+            help="A JSONL file of extraction results (what `extract` writes; gold-shaped "
+            "lines with quote strings also load). Repeat to compare runs side by side: "
+            "differences are to the first run.",
+        ),
+    ] = None,
+    backend: BackendOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    mode: ModeOpt = None,
+    concurrency: ConcurrencyOpt = 8,
+    timeout: TimeoutOpt = 60.0,
+    no_cache: NoCacheOpt = False,
+    cache_dir: CacheDirOpt = None,
+    save: Annotated[
+        Path | None,
+        typer.Option(
+            help="Also write the backend run's results as JSONL (what `extract` writes), "
+            "to score or compare later with --predictions.",
+            show_default=False,
+        ),
+    ] = None,
+    quiet: QuietOpt = False,
+    roles: Annotated[
+        str | None, typer.Option(help="Score only events with these roles, e.g. main,related.")
+    ] = None,
+    statuses: Annotated[
+        str | None, typer.Option(help="Score only events with these statuses, e.g. occurred.")
+    ] = None,
+    split: Annotated[
+        str | None, typer.Option(help="Score only this split of the set, e.g. dev.")
+    ] = None,
+    json_file: Annotated[
+        Path | None, typer.Option("--json", help="Write every figure as JSON to this file.")
+    ] = None,
+    errors_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--errors",
+            help="Write the per-document error analysis as JSONL: missed gold events and "
+            "spurious predictions with their quotes, field disagreements on matched pairs.",
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap resampling.")] = 0,
+    bootstrap: Annotated[
+        int, typer.Option(help="Bootstrap resamples for the 95% intervals (0: none).")
+    ] = 1000,
+) -> None:
+    """Run a backend over a labelled set, or read prediction files, and score them.
+
+    With --backend (or --model), the set's articles go through the same path as `extract`
+    (concurrency, response cache); with --predictions, existing results are scored; both
+    together are compared side by side, the backend run first. Scoring follows DESIGN.md
+    "Scoring".
+
+    Prints event precision / recall / F1 (micro and macro), document relevance, event-count
+    error, per-field agreement, grounding figures and cost per document, with bootstrap
+    95% intervals over documents. A document without a prediction line counts as
+    predicted-empty.
+    """
+    from llmextract.dataset import LabelledSetError, load_labelled_set
+    from llmextract.errors import ConfigurationError
+    from llmextract.evaluate import compare, evaluate, load_predictions
+    from llmextract.report_table import render
+    from llmextract.schema import Role, Status
+
+    role_list = _comma_list(roles, Role, "--roles")
+    status_list = _comma_list(statuses, Status, "--statuses")
+    run_backend = backend is not None or model is not None or not predictions
+    try:
+        gold = load_labelled_set(dataset_dir)
+        articles = {d.doc_id: d.text for d in gold.documents}
+        runs: list[tuple[str, list[DocumentResult]]] = []
+        if run_backend:
+            extractor, cache = _open_backend(
+                backend,
+                model=model,
+                base_url=base_url,
+                mode=mode,
+                timeout=timeout,
+                no_cache=no_cache,
+                cache_dir=cache_dir,
+                quiet=quiet,
+            )
+            chosen = [d for d in gold.documents if split is None or d.split == split]
+            runs.append(_backend_run(extractor, cache, chosen, concurrency, quiet, save))
+        runs += [
+            (name, load_predictions(path, articles=articles))
+            for name, path in zip(_run_names(predictions or []), predictions or [], strict=True)
+        ]
+        reports = [
+            evaluate(
+                results,
+                gold,
+                roles=role_list,
+                statuses=status_list,
+                split=split,
+                seed=seed,
+                n_bootstrap=bootstrap,
+                name=name,
+            )
+            for name, results in runs
+        ]
+    except ConfigurationError as exc:
+        raise _usage_error(str(exc)) from exc
+    except (LabelledSetError, ValueError) as exc:
+        raise _fail(str(exc)) from exc
+    comparison = compare(reports, seed=seed, n_bootstrap=bootstrap)
+    console.print(render(comparison))
+    if json_file is not None:
+        text = reports[0].to_json() if len(reports) == 1 else comparison.to_json()
+        json_file.write_text(text + "\n", encoding="utf-8")
+    if errors_file is not None:
+        errors_file.write_text("".join(r.errors_jsonl() for r in reports), encoding="utf-8")
+
+
 @app.command(
     "extract",
     help="Extract strike events from articles in files and folders into one output file.\n\n"
@@ -385,31 +544,10 @@ def extract_command(
             show_default=False,
         ),
     ] = None,
-    backend: Annotated[
-        BackendChoice | None,
-        typer.Option(
-            help="openai (any OpenAI-compatible endpoint) or rules (offline). "
-            "Default: openai when a model is configured, else rules."
-        ),
-    ] = None,
-    model: Annotated[
-        str | None, typer.Option(help="Model name, e.g. gpt-4.1-mini or llama3.1:8b.")
-    ] = None,
-    base_url: Annotated[
-        str | None,
-        typer.Option(
-            help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 "
-            "(Ollama). Default: OpenAI's."
-        ),
-    ] = None,
-    mode: Annotated[
-        Mode | None,
-        typer.Option(
-            help="How structured output is requested; json modes suit local "
-            "servers without tool calling.",
-            show_default=False,
-        ),
-    ] = None,
+    backend: BackendOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    mode: ModeOpt = None,
     published: Annotated[
         str | None,
         typer.Option(
@@ -417,7 +555,7 @@ def extract_command(
             "record field, front matter, sidecar or HTML metadata."
         ),
     ] = None,
-    concurrency: Annotated[int, typer.Option(min=1, help="Documents in flight at once.")] = 8,
+    concurrency: ConcurrencyOpt = 8,
     rpm: Annotated[
         float | None,
         typer.Option(
@@ -426,27 +564,10 @@ def extract_command(
             show_default=False,
         ),
     ] = None,
-    timeout: Annotated[
-        float, typer.Option(min=0.001, help="Seconds to wait for one HTTP response.")
-    ] = 60.0,
-    max_backoff: Annotated[
-        float,
-        typer.Option(
-            min=0.001,
-            help="Longest wait, in seconds, before retrying a failed request (429, 5xx, "
-            "timeout), even when the server asks for longer with Retry-After.",
-        ),
-    ] = DEFAULT_MAX_BACKOFF,
-    no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Neither read nor write the response cache.")
-    ] = False,
-    cache_dir: Annotated[
-        Path | None,
-        typer.Option(
-            help="Response cache folder. Default: LLMEXTRACT_CACHE_DIR, else ~/.cache/llmextract.",
-            show_default=False,
-        ),
-    ] = None,
+    timeout: TimeoutOpt = 60.0,
+    max_backoff: MaxBackoffOpt = DEFAULT_MAX_BACKOFF,
+    no_cache: NoCacheOpt = False,
+    cache_dir: CacheDirOpt = None,
     prefilter: Annotated[
         bool,
         typer.Option(
@@ -462,9 +583,7 @@ def extract_command(
             help="List what would be sent, with a token and cost estimate; send and write nothing.",
         ),
     ] = False,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="No progress and no summary.")
-    ] = False,
+    quiet: QuietOpt = False,
     include: Annotated[
         list[str] | None,
         typer.Option(
@@ -488,7 +607,7 @@ def extract_command(
     from llmextract.errors import ConfigurationError
     from llmextract.output import FileSink, OutputError, ResultsFile, infer_format, results_path
     from llmextract.progress import summary_lines
-    from llmextract.runner import RunOptions, make_extractor, run
+    from llmextract.runner import RunOptions, run
 
     _check_paths(paths)
     if str(output) == "-":
@@ -498,24 +617,18 @@ def extract_command(
         )
     fallback_date = _parse_date(published)
     fmt = infer_format(output, output_format)
-    try:
-        extractor = make_extractor(
-            None if backend is None else backend.value,
-            model=model,
-            base_url=base_url,
-            mode=mode,
-            timeout=timeout,
-            max_backoff=max_backoff,
-            rpm=rpm,
-        )
-        cache = _open_cache(no_cache, cache_dir, extractor)
-    except ConfigurationError as exc:
-        raise _usage_error(str(exc)) from exc
-    if extractor.backend == "rules" and backend is None and not quiet:
-        _say(
-            "notice: no model configured (no --model, LLMEXTRACT_MODEL or OPENAI_API_KEY): "
-            "running the offline rules backend."
-        )
+    extractor, cache = _open_backend(
+        backend,
+        model=model,
+        base_url=base_url,
+        mode=mode,
+        timeout=timeout,
+        max_backoff=max_backoff,
+        no_cache=no_cache,
+        cache_dir=cache_dir,
+        quiet=quiet,
+        rpm=rpm,
+    )
     corpus = Corpus(
         paths,
         CorpusOptions(

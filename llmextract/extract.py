@@ -120,7 +120,7 @@ class _EventGrounder:
     published: dt.date | None
     index: int
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    anchor: int | None = None
+    anchor: tuple[int, int] | None = None  # the event's first evidence span
 
     def note(self, code: str, path: str, message: str, quote: str | None = None) -> None:
         self.diagnostics.append(
@@ -243,7 +243,7 @@ class _EventGrounder:
                 "event_dropped", "evidence", "no evidence quote of this event is in the article"
             )
             return None
-        self.anchor = evidence[0].start
+        self.anchor = (evidence[0].start, evidence[0].end)
         targets = [self.target(t, f"targets.{i}") for i, t in enumerate(ev.targets)]
         claims = [self.casualty(c, f"casualties.{i}") for i, c in enumerate(ev.casualties)]
         return StrikeEvent(

@@ -146,8 +146,17 @@ def _at_word_edges(text: str, start: int, end: int) -> bool:
     return not (cuts_left or cuts_right)
 
 
-def _distance(start: int, end: int, near: int) -> int:
-    return max(start - near, near - end, 0)
+Near = int | tuple[int, int]
+"""Where a quote is expected: an offset, or a span (start, end) such as an event's evidence."""
+
+
+def _interval(near: Near) -> tuple[int, int]:
+    return (near, near) if isinstance(near, int) else near
+
+
+def _distance(start: int, end: int, near: tuple[int, int]) -> int:
+    """Characters between ``start:end`` and the ``near`` interval (0 when they touch)."""
+    return max(start - near[1], near[0] - end, 0)
 
 
 @dataclass(frozen=True)
@@ -158,10 +167,10 @@ class _Found:
 
 
 def _occurrence(
-    haystack: str, needle: str, near: int | None, view: _View | None = None
+    haystack: str, needle: str, near: tuple[int, int] | None, view: _View | None = None
 ) -> _Found | None:
     """The best occurrence of ``needle``: whole-word ones first, then the one closest to
-    ``near`` (an original offset), else the first. ``view`` maps a normalised haystack
+    ``near`` (an interval of original offsets), else the first. ``view`` maps a normalised haystack
     back to original offsets."""
     best: _Found | None = None
     best_key: tuple[bool, int] | None = None
@@ -258,13 +267,14 @@ class Grounder:
         """Whether ``span`` overlaps a sentence that addresses a model."""
         return any(span.start < end and start < span.end for start, end in self.instruction_ranges)
 
-    def locate(self, quote: str, *, near: int | None = None) -> Span | None:
+    def locate(self, quote: str, *, near: Near | None = None) -> Span | None:
         """Where ``quote`` stands in the source; ``None`` when it is not there (or blank).
 
-        ``near`` (an offset, e.g. the event's evidence start) picks among several
+        ``near`` (an offset, or a span such as the event's evidence) picks among several
         occurrences the one closest to it; without it, the first. Whole-word occurrences
         win over ones that cut a word, exact over normalised.
         """
+        near = None if near is None else _interval(near)
         stripped = quote.strip()
         if not stripped:
             return None
@@ -284,7 +294,7 @@ class Grounder:
     def _span(self, start: int, end: int, match: MatchKind) -> Span:
         return Span(text=self.source[start:end], start=start, end=end, match=match)
 
-    def _fuzzy(self, quote: str, near: int | None) -> Span | None:
+    def _fuzzy(self, quote: str, near: tuple[int, int] | None) -> Span | None:
         if len(quote) < self.min_fuzzy_length:
             return None
         text = self._view.text
@@ -296,11 +306,11 @@ class Grounder:
         start, end = self._view.original_span(best.start, best.end)
         return self._span(start, end, MatchKind.FUZZY)
 
-    def _nearest_as_good(self, quote: str, near: int, best: _Alignment) -> _Alignment:
+    def _nearest_as_good(self, quote: str, near: tuple[int, int], best: _Alignment) -> _Alignment:
         """An alignment as similar as ``best`` but closer to ``near``, searched in windows
         around it that grow fourfold until one holds such a match."""
         text = self._view.text
-        centre = self._view.to_normalized(near)
+        centre = self._view.to_normalized((near[0] + near[1]) // 2)
         reach = len(quote)
         while True:
             lo, hi = max(centre - reach, 0), min(centre + reach, len(text))
@@ -364,7 +374,7 @@ def addressed_to_model(text: str) -> list[tuple[int, int]]:
     return ranges
 
 
-def locate(quote: str, source: str, *, near: int | None = None) -> Span | None:
+def locate(quote: str, source: str, *, near: Near | None = None) -> Span | None:
     """One-off :meth:`Grounder.locate`."""
     return Grounder(source).locate(quote, near=near)
 

@@ -35,8 +35,11 @@ from tests.cli_runs import (  # noqa: E402
     numbered_event,
 )
 from tests.fault_runs import (  # noqa: E402
+    ALL_TRANSIENT,
+    BOUND_LIMITS,
     COUNTED_OUTCOMES,
     MAX_REQUESTS_PER_DOCUMENT,
+    TRANSIENT_OR_INVALID,
     TRANSIENT_OUTCOMES,
     SoakRun,
     SoakSettings,
@@ -44,8 +47,14 @@ from tests.fault_runs import (  # noqa: E402
     pauses,
     requests_per_document,
     run_soak,
+    transient_streak,
 )
-from tests.stub_server import StubConfig, StubServer, running  # noqa: E402
+from tests.stub_server import (  # noqa: E402
+    StubConfig,
+    StubServer,
+    oversized_invalid_event,
+    running,
+)
 
 
 def table(header: list[str], rows: list[list[object]]) -> str:
@@ -55,16 +64,6 @@ def table(header: list[str], rows: list[list[object]]) -> str:
 
 
 # -- soak --------------------------------------------------------------------------------------
-
-
-def longest_transient_streak(run: SoakRun) -> int:
-    longest = 0
-    for requests in run.requests.values():
-        streak = 0
-        for request in requests:
-            streak = streak + 1 if request.outcome in TRANSIENT_OUTCOMES else 0
-            longest = max(longest, streak)
-    return longest
 
 
 def soak_row(run: SoakRun) -> list[object]:
@@ -99,7 +98,7 @@ def soak_row(run: SoakRun) -> list[object]:
         ", ".join(f"{name} {n}" for name, n in sorted(errors.items())) or "none",
         "yes" if summary_agrees and calls_agree else "NO",
         f"{max(len(rs) for rs in run.requests.values())} / {MAX_REQUESTS_PER_DOCUMENT}",
-        longest_transient_streak(run),
+        max(map(transient_streak, run.requests.values())),
         f"{min(after_429):.3f}-{max(after_429):.3f}" if after_429 else "-",
         f"{max(after_transient):.3f}" if after_transient else "-",
         leaks,
@@ -205,15 +204,13 @@ def kill(runs: int, documents: int, seed: int) -> None:
 
 # -- bounds ------------------------------------------------------------------------------------
 
-LIMITS = {"timeout": 0.3, "max_backoff": 0.1, "transport_attempts": 4, "validation_retries": 2}
-
 
 def bound_row(
     name: str, config: StubConfig, documents: int, limit: str, measure: Callable, **limits: object
 ) -> list[object]:
     started = time.perf_counter()
     with running(config) as server:
-        outcomes = extract_all(server, documents, **(LIMITS | limits))
+        outcomes = extract_all(server, documents, **(BOUND_LIMITS | limits))
     seconds = time.perf_counter() - started
     kinds = Counter(type(o).__name__ for o in outcomes)
     per_doc = requests_per_document(server, documents)
@@ -226,7 +223,7 @@ def counts(per_doc: list[list]) -> str:
 
 
 def pause_range(per_doc: list[list]) -> str:
-    waits = [p.seconds for rs in per_doc for p in pauses(rs, LIMITS["timeout"])]
+    waits = [p.seconds for rs in per_doc for p in pauses(rs, BOUND_LIMITS["timeout"])]
     return f"pauses {min(waits):.3f}-{max(waits):.3f} s ({len(waits)})"
 
 
@@ -236,12 +233,9 @@ def span(per_doc: list[list]) -> str:
 
 
 def budget_row(documents: int, budget: int | None) -> list[object]:
-    def large_invalid_output(article: str) -> list[dict]:
-        return [{"strike_type": "nuclear_strike", "summary": "x" * 8000}]
-
-    with running(StubConfig(responder=large_invalid_output)) as server:
+    with running(StubConfig(responder=oversized_invalid_event)) as server:
         outcomes = extract_all(
-            server, documents, **(LIMITS | {"validation_retries": 10, "token_budget": budget})
+            server, documents, **(BOUND_LIMITS | {"validation_retries": 10, "token_budget": budget})
         )
     per_doc = requests_per_document(server, documents)
     billed = [[r.tokens for r in rs] for rs in per_doc]
@@ -261,13 +255,10 @@ def budget_row(documents: int, budget: int | None) -> list[object]:
 
 
 def bounds(documents: int) -> None:
-    transient = dict.fromkeys(TRANSIENT_OUTCOMES, 1 / len(TRANSIENT_OUTCOMES))
-    invalid = ("garbled", "malformed", "schema")
-    mixed = dict.fromkeys(TRANSIENT_OUTCOMES - {"hang"}, 0.15) | dict.fromkeys(invalid, 0.4 / 3)
     rows = [
         bound_row(
             "all requests transient faults",
-            StubConfig(faults=transient, hang_seconds=10),
+            StubConfig(faults=ALL_TRANSIENT, hang_seconds=10),
             documents,
             "4 attempts",
             counts,
@@ -307,7 +298,7 @@ def bounds(documents: int) -> None:
         ),
         bound_row(
             "transient + invalid, every request",
-            StubConfig(faults=mixed, seed=5),
+            StubConfig(faults=TRANSIENT_OR_INVALID, seed=5),
             documents,
             "3 attempts × 3 asks = 9",
             counts,
@@ -317,7 +308,7 @@ def bounds(documents: int) -> None:
         budget_row(documents, None),
     ]
     print(
-        f"\n### Retry bounds: {documents} documents at once per scenario, limits {LIMITS} "
+        f"\n### Retry bounds: {documents} documents at once per scenario, limits {BOUND_LIMITS} "
         "unless the row says otherwise\n"
     )
     header = ["scenario", "documents", "limit", "measured at the server", "outcomes", "seconds"]

@@ -43,12 +43,27 @@ MAX_REQUESTS_PER_DOCUMENT = TRANSPORT_ATTEMPTS * (VALIDATION_RETRIES + 1)
 COUNTED_OUTCOMES = frozenset({"ok", "malformed", "length", "schema", "bad_quotes"})
 # Requests retried after a backoff (the others are re-asked at once, or end the document).
 TRANSIENT_OUTCOMES = frozenset({"rate_limit", "server_error", "unavailable", "hang", "drop"})
+# Answers that are re-asked at once.
+INVALID_OUTCOMES = frozenset({"garbled", "malformed", "schema"})
 # Which error the errors file should name, by the outcome of a failed document's last request.
 ERROR_FOR_LAST_OUTCOME = {
     **dict.fromkeys(TRANSIENT_OUTCOMES, "TransportError"),
-    **dict.fromkeys(("garbled", "malformed", "schema"), "InvalidOutputError"),
+    **dict.fromkeys(INVALID_OUTCOMES, "InvalidOutputError"),
     "length": "TruncatedOutputError",
 }
+
+# The retry-bound scenarios (tests/test_retry_bounds.py, benchmarks/reliability.py): the
+# client's limits, and two ways for every request to fail.
+BOUND_LIMITS: dict[str, Any] = {
+    "timeout": 0.3,
+    "max_backoff": 0.1,
+    "transport_attempts": 4,
+    "validation_retries": 2,
+}
+ALL_TRANSIENT = dict.fromkeys(TRANSIENT_OUTCOMES, 1 / len(TRANSIENT_OUTCOMES))
+TRANSIENT_OR_INVALID = dict.fromkeys(TRANSIENT_OUTCOMES - {"hang"}, 0.15) | dict.fromkeys(
+    INVALID_OUTCOMES, 0.4 / len(INVALID_OUTCOMES)
+)
 
 _SUMMARY = re.compile(r"(\d+) documents: (\d+) extracted, (\d+) failed")
 _CALLS = re.compile(r"(\d+) events · (\d+) model calls")
@@ -99,6 +114,15 @@ class Pause:
 
     after: str  # the first request's outcome
     seconds: float
+
+
+def transient_streak(requests: list[StubRequest]) -> int:
+    """The most transient faults one document met in a row (one call's transport retries)."""
+    longest = streak = 0
+    for request in requests:
+        streak = streak + 1 if request.outcome in TRANSIENT_OUTCOMES else 0
+        longest = max(longest, streak)
+    return longest
 
 
 def pauses(requests: list[StubRequest], timeout: float) -> list[Pause]:

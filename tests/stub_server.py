@@ -86,7 +86,16 @@ def first_sentence_event(article: str) -> list[dict[str, Any]]:
     ]
 
 
-RESPONDERS: dict[str, Responder] = {"none": no_events, "quoted": first_sentence_event}
+def oversized_invalid_event(article: str) -> list[dict[str, Any]]:
+    """An answer of about 2,000 tokens that never fits the schema (re-asks and budgets)."""
+    return [{"strike_type": "nuclear_strike", "summary": "x" * 8000}]
+
+
+RESPONDERS: dict[str, Responder] = {
+    "none": no_events,
+    "quoted": first_sentence_event,
+    "oversized-invalid": oversized_invalid_event,
+}
 
 
 @dataclass

@@ -14,14 +14,19 @@ import pytest
 from llmextract import BudgetExceededError, DocumentResult, InvalidOutputError, TransportError
 from tests import fault_runs
 from tests.conftest import LOOPBACK
-from tests.fault_runs import TRANSIENT_OUTCOMES, pauses
-from tests.stub_server import StubConfig, StubServer, running
+from tests.fault_runs import (
+    ALL_TRANSIENT,
+    BOUND_LIMITS,
+    TRANSIENT_OR_INVALID,
+    TRANSIENT_OUTCOMES,
+    pauses,
+)
+from tests.stub_server import StubConfig, StubServer, oversized_invalid_event, running
 
 pytestmark = pytest.mark.block_network(allowed_hosts=[LOOPBACK])
 
-LIMITS = {"timeout": 0.3, "max_backoff": 0.1, "transport_attempts": 4, "validation_retries": 2}
 # Scheduling lag between the client deciding to send and the server receiving, with a few
-# documents in flight in one process (measured: at most 30 ms with 4, 100 ms with 20).
+# documents in flight in one process (measured: at most 0.04 s with 4, 0.13 s with 20).
 LAG = 0.15
 DOCUMENTS = 4
 
@@ -29,20 +34,15 @@ DOCUMENTS = 4
 def extract_all(
     server: StubServer, documents: int = DOCUMENTS, **limits: object
 ) -> list[DocumentResult | BaseException]:
-    return fault_runs.extract_all(server, documents, **(LIMITS | limits))
+    return fault_runs.extract_all(server, documents, **(BOUND_LIMITS | limits))
 
 
 def requests_per_document(server: StubServer, documents: int = DOCUMENTS) -> list[list]:
     return fault_runs.requests_per_document(server, documents)
 
 
-TRANSIENT_ONLY = StubConfig(
-    faults=dict.fromkeys(TRANSIENT_OUTCOMES, 1 / len(TRANSIENT_OUTCOMES)), hang_seconds=10
-)
-
-
 def test_transport_attempts_per_document_stop_at_the_limit():
-    with running(TRANSIENT_ONLY) as server:
+    with running(StubConfig(faults=ALL_TRANSIENT, hang_seconds=10)) as server:
         outcomes = extract_all(server)
 
     assert all(isinstance(o, TransportError) for o in outcomes)
@@ -94,9 +94,7 @@ def test_reasks_stop_at_the_validation_limit(fault):
 
 
 def test_mixed_faults_never_take_more_than_attempts_times_asks():
-    invalid = ("garbled", "malformed", "schema")
-    faults = dict.fromkeys(TRANSIENT_OUTCOMES - {"hang"}, 0.15) | dict.fromkeys(invalid, 0.4 / 3)
-    with running(StubConfig(faults=faults, seed=5)) as server:
+    with running(StubConfig(faults=TRANSIENT_OR_INVALID, seed=5)) as server:
         outcomes = extract_all(server, documents=20, transport_attempts=3)
 
     assert all(isinstance(o, TransportError | InvalidOutputError) for o in outcomes)
@@ -105,13 +103,8 @@ def test_mixed_faults_never_take_more_than_attempts_times_asks():
     assert max(counts) > 3  # transport retries and re-asks did combine
 
 
-def large_invalid_output(article: str) -> list[dict]:
-    """An answer of about 2,000 tokens that never fits the schema."""
-    return [{"strike_type": "nuclear_strike", "summary": "x" * 8000}]
-
-
 def test_reasks_stop_at_the_first_completion_that_reaches_the_token_budget():
-    with running(StubConfig(responder=large_invalid_output)) as server:
+    with running(StubConfig(responder=oversized_invalid_event)) as server:
         [error] = extract_all(server, documents=1, validation_retries=10, token_budget=5000)
 
     billed = [request.tokens for request in server.log]

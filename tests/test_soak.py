@@ -26,6 +26,7 @@ from tests.fault_runs import (
     SoakRun,
     SoakSettings,
     run_soak,
+    transient_streak,
 )
 from tests.stub_server import FAULTS, NOT_IN_ANY_ARTICLE, StubServer
 
@@ -91,10 +92,7 @@ def test_each_failed_document_names_the_error_its_last_request_caused(soak):
 def test_requests_per_document_stay_within_the_retry_limits(soak):
     for doc_id, requests in soak.requests.items():
         assert 1 <= len(requests) <= MAX_REQUESTS_PER_DOCUMENT, doc_id
-        in_a_row = 0
-        for request in requests:
-            in_a_row = in_a_row + 1 if request.outcome in TRANSIENT_OUTCOMES else 0
-            assert in_a_row <= TRANSPORT_ATTEMPTS, doc_id
+        assert transient_streak(requests) <= TRANSPORT_ATTEMPTS, doc_id
 
 
 def test_waits_are_capped_by_max_backoff_even_when_retry_after_asks_for_more(soak):

@@ -58,7 +58,7 @@ def test_each_wait_is_capped_by_max_backoff_even_when_retry_after_asks_for_more(
 
     waits = [p.seconds for rs in requests_per_document(server) for p in pauses(rs, 0.3)]
     assert len(waits) == 3 * DOCUMENTS
-    assert all(0.09 <= wait <= 0.1 + LAG for wait in waits)
+    assert all(0.08 <= wait <= 0.1 + LAG for wait in waits)  # the cap, not a random backoff
     assert elapsed < 3 * (0.1 + LAG) + 1  # not 90 s
 
 
@@ -68,7 +68,7 @@ def test_a_retry_after_under_the_cap_is_honoured():
 
     waits = [p.seconds for rs in requests_per_document(server) for p in pauses(rs, 0.3)]
     assert len(waits) == DOCUMENTS
-    assert all(0.24 <= wait <= 0.25 + LAG for wait in waits)
+    assert all(0.23 <= wait <= 0.25 + LAG for wait in waits)
 
 
 def test_transport_retries_stop_once_transport_max_seconds_have_passed():

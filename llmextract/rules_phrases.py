@@ -1,0 +1,384 @@
+"""Phrases inside a strike clause: dates, armed parties, weapons and targets.
+
+Each finder works on the decoded article text between two offsets and returns located
+phrases; the values they carry are what the phrase itself says, so every one is
+supported by its own quote.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from llmextract import gazetteer
+from llmextract.lexicon import Lexicon, alternatives, lexicon
+from llmextract.normalize import has_date_expression
+from llmextract.schema import TargetKind
+
+# --------------------------------------------------------------------------- dates
+
+_WEEKDAY = r"(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_MONTH = (
+    r"(?-i:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)"
+)
+_NUMBER_WORD = r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten)"
+_DATE_CORE = rf"""(?:
+    {_WEEKDAY}(?:[’']s)?(?:\s+(?:morning|afternoon|evening|night))?
+  | {_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+(?:19|20)\d\d)?
+  | \d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\b(?:\s+(?:19|20)\d\d)?
+  | {_MONTH}\b(?:\s+(?:19|20)\d\d)?(?:\s+last\s+year)?
+  | overnight | yesterday | today | tonight | last\s+night | (?:during|in)\s+the\s+night
+  | (?:earlier|later)\s+(?:this|last)\s+(?:week|month|year)
+  | (?:last|this|next)\s+(?:week|month|year|weekend)
+  | {_NUMBER_WORD}\s+(?:days?|weeks?|months?|years?)\s+ago
+)"""
+_DATE = re.compile(
+    rf"""
+    (?P<lead>(?:
+        (?:early|late|earlier|later)\s+
+      | shortly\s+(?:after|before)\s+(?:midnight|dawn|noon|\d[\d:.]*\s*[ap]\.m\.)\s+
+      | (?:just\s+)?(?:after|before)\s+(?:midnight|dawn)\s+
+      | at\s+(?:midday|noon|midnight|dawn|about\s+[\d:.]+\s*[ap]\.m\.)\s+
+      | in\s+the\s+early\s+hours\s+of\s+
+      | in\s+the\s+(?:morning|afternoon|evening)\s+of\s+
+      | on\s+the\s+(?:night|morning|evening)\s+of\s+
+    )*)
+    (?P<prep>(?:on|in|during|by|this\s+past|last)\s+)?
+    (?P<core>{_DATE_CORE})
+    | (?:in|since)\s+(?P<year>(?:19|20)\d\d)\b
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+# A date right after one of these is when something was said, not when the strike was.
+_REPORTING_BEFORE = re.compile(
+    r"\b(?:said|says|told|announced|confirmed|reported|added|claimed|statement|stated|wrote|"
+    r"posted|published|tweeted)(?:\s+in\s+a\s+statement)?\s+$",
+    re.IGNORECASE,
+)
+_SEQUENCE = re.compile(r"^(?:earlier|later)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DatePhrase:
+    start: int
+    end: int
+    text: str
+    sequence: bool
+    """ "Earlier on Friday", "later on Wednesday": another operation than the one before."""
+
+
+def date_phrases(text: str, start: int, end: int) -> list[DatePhrase]:
+    """Date expressions in ``text[start:end]`` that can date a strike (not "said on
+    Monday"), each as the shortest phrase normalisation resolves."""
+    found = []
+    for m in _DATE.finditer(text, start, end):
+        if _REPORTING_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+            continue
+        phrase = m.group().strip()
+        if not has_date_expression(phrase):
+            continue
+        s = m.start() + (len(m.group()) - len(m.group().lstrip()))
+        found.append(DatePhrase(s, s + len(phrase), phrase, bool(_SEQUENCE.match(phrase))))
+    return found
+
+
+# --------------------------------------------------------------------------- noun phrases
+
+_TOKEN = re.compile(r"[\w’'.\-]+")
+_DEFINITE = frozenset(
+    ["the", "that", "this", "those", "these", "its", "their", "his", "her", "both", "such", "each"]
+)
+_QUANTIFIERS = frozenset(
+    [
+        "a",
+        "an",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "dozens",
+        "scores",
+        "hundreds",
+        "several",
+        "multiple",
+        "numerous",
+        "about",
+        "around",
+        "some",
+        "more",
+        "than",
+        "at",
+        "least",
+        "nearly",
+        "almost",
+        "up",
+        "to",
+        "over",
+        "another",
+        "further",
+        "additional",
+    ]
+)
+_MODIFIERS = frozenset(
+    [
+        "cruise",
+        "ballistic",
+        "hypersonic",
+        "guided",
+        "long-range",
+        "short-range",
+        "medium-range",
+        "heavy",
+        "light",
+        "fighter",
+        "attack",
+        "armed",
+        "unmanned",
+        "naval",
+        "suicide",
+        "kamikaze",
+        "enemy",
+        "military",
+        "air",
+        "aerial",
+        "surface-to-air",
+        "air-to-surface",
+        "anti-ship",
+        "precision-guided",
+        "large",
+        "small",
+        "new",
+        "made",
+        "hypersonic",
+        "surface-to-surface",
+        "loitering",
+        "retaliatory",
+        "precision",
+        "targeted",
+        "drone",
+        "missile",
+        "rocket",
+        "artillery",
+        "mortar",
+        "helicopter",
+        "government",
+        "warplanes",
+        "fighter-bomber",
+        "bomber",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class NounPhrase:
+    """A weapon, platform or strike noun with its modifiers: ``text[start:end]``."""
+
+    start: int
+    end: int
+    head_start: int
+    definite: bool
+    possessor: str | None = None
+    """The possessive word before it ("Friday's", "Iran's"), if any."""
+
+
+def noun_phrase(text: str, head_start: int, head_end: int, floor: int) -> NounPhrase:
+    """The noun phrase ending at a head word: walk left over determiners, numbers,
+    demonyms, capitalised names and known modifiers ("two Russian ballistic missiles",
+    "an Israeli air strike", "Friday's strike")."""
+    tokens = list(_TOKEN.finditer(text, max(floor, head_start - 80), head_start))
+    start = head_start
+    definite = False
+    possessor = None
+    for tok in reversed(tokens):
+        if text[tok.end() : start].strip():  # punctuation between: the phrase stops
+            break
+        word = tok.group().rstrip(".")
+        lower = word.lower()
+        if re.search(r"[’']s$", word):
+            possessor = word[:-2]
+            definite = True
+            start = tok.start()
+            break
+        if lower in _DEFINITE:
+            definite = True
+            start = tok.start()
+            break
+        if (
+            lower in _QUANTIFIERS
+            or lower in _MODIFIERS
+            or word[:1].isupper()
+            or word[:1].isdigit()
+            or "-" in word
+            or lower in ("least", "than", "to", "as", "many")
+        ):
+            start = tok.start()
+            continue
+        break
+    return NounPhrase(start, head_end, head_start, definite, possessor)
+
+
+def extend_coordination(text: str, np_end: int, limit: int, lex: Lexicon) -> int:
+    """The end of "missiles and drones", "an anti-ship ballistic missile and three drones":
+    weapon nouns joined to the first by "and" or a comma."""
+    pattern = re.compile(
+        r"(?:,\s+|,?\s+and\s+|\s+or\s+)(?:(?:an?|the|\d+|one|two|three|four|five|six|seven|"
+        r"eight|nine|ten|several|dozens of)\s+)?(?:[\w’'-]+\s+){0,2}?(?="
+        + lex.any_weapon.pattern
+        + ")"
+    )
+    end = np_end
+    compound = re.compile(r"\s+(?:[\w-]+\s+)?(?=" + lex.any_weapon.pattern + ")", re.IGNORECASE)
+    while (c := compound.match(text, end, limit)) and (
+        weapon := lex.any_weapon.match(text, c.end(), limit)
+    ):
+        end = weapon.end()  # "Tomahawk cruise missiles", "F-35 warplanes"
+    for _ in range(2):
+        m = pattern.match(text, end, limit)
+        if not m:
+            break
+        weapon = lex.any_weapon.match(text, m.end(), limit)
+        if not weapon:
+            break
+        end = weapon.end()
+    return end
+
+
+# --------------------------------------------------------------------------- armed parties
+
+
+@dataclass(frozen=True)
+class ActorPhrase:
+    """An armed party named in the text: ``name`` for the event, ``countries`` it acts for."""
+
+    start: int
+    end: int
+    name: str
+    countries: frozenset[str]
+
+
+@functools.cache
+def _actor_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    lex = lexicon()
+    platforms = lex.any_weapon.pattern
+    modifier = r"(?:[A-Z0-9][\w-]*|[a-z]+-[\w-]+|cruise|ballistic|fighter|attack|armed|naval)"
+    head = re.compile(rf"\s+(?:(?i:{lex.actor_heads})\b|(?:{modifier}\s+){{0,2}}?(?i:{platforms}))")
+    groups = re.compile("|".join(g.pattern.pattern for g in lex.groups))
+    return head, groups
+
+
+def actor_names() -> re.Pattern[str]:
+    """Every armed group's name pattern, for telling groups from places."""
+    return _actor_patterns()[1]
+
+
+def actors(text: str, start: int, end: int) -> list[ActorPhrase]:
+    """Armed parties in ``text[start:end]``: known groups ("Hezbollah", "the Saudi-led
+    coalition"), countries ("Pakistan", "The United States and Britain") and demonyms with
+    a military head ("Russian forces", "Israeli warplanes" -> "Israeli military")."""
+    lex = lexicon()
+    head, _ = _actor_patterns()
+    found: list[ActorPhrase] = []
+    for group in lex.groups:
+        for m in group.pattern.finditer(text, start, end):
+            countries = frozenset({group.country}) if group.country else frozenset()
+            found.append(ActorPhrase(m.start(), m.end(), group.name, countries))
+    taken = [(a.start, a.end) for a in found]
+    for c in gazetteer.country_mentions(text, start, end):
+        if any(s <= c.start < e for s, e in taken):
+            continue
+        word = text[c.start : c.end]
+        possessive = re.match(r"[’']s\b", text[c.end : end])
+        h = head.match(text, c.end + (2 if possessive else 0), end)
+        if h and re.search(lex.actor_heads, h.group(), re.IGNORECASE):
+            found.append(
+                ActorPhrase(c.start, h.end(), f"{word} {h.group().strip()}", frozenset({c.code}))
+            )
+        elif h:
+            found.append(
+                ActorPhrase(
+                    c.start, h.end(), f"{word} military" if c.demonym else word, frozenset({c.code})
+                )
+            )
+        elif not c.demonym:
+            found.append(ActorPhrase(c.start, c.end, word, frozenset({c.code})))
+    found.sort(key=lambda a: a.start)
+    return _joined(text, found)
+
+
+def _joined(text: str, found: list[ActorPhrase]) -> list[ActorPhrase]:
+    """ "The United States and Britain" as one party acting for both countries."""
+    joined: list[ActorPhrase] = []
+    for actor in found:
+        if joined and re.fullmatch(r"\s+and\s+", text[joined[-1].end : actor.start]):
+            first = joined.pop()
+            joined.append(
+                ActorPhrase(
+                    first.start,
+                    actor.end,
+                    f"{first.name} and {actor.name}",
+                    first.countries | actor.countries,
+                )
+            )
+        else:
+            joined.append(actor)
+    return joined
+
+
+# --------------------------------------------------------------------------- targets
+
+_TARGET_END = re.compile(
+    r"\s+(?:in|near|at|on|across|inside|outside|around|with|during|early|late|overnight|as|"
+    r"when|where|while|after|before|killing|wounding|injuring|leaving|causing|starting|setting|"
+    r"from|for|which|who|that|and\s+said|using|shortly|about|some|in\s+retaliation)\b|[,.;:—(“\"]",
+)
+_LEADING_DETERMINER = re.compile(r"^(?:the|a|an|its|their|two|three|several)\s+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TargetPhrase:
+    start: int
+    end: int
+    name: str
+    kind: TargetKind
+
+
+def target(text: str, start: int, limit: int) -> TargetPhrase | None:
+    """The target phrase starting at ``start`` (after "struck", "strike on"): up to the
+    next place, time or clause word; kept when it names a kind of target."""
+    while start < limit and text[start].isspace():
+        start += 1
+    stop = _TARGET_END.search(text, start, limit)
+    end = stop.start() if stop else limit
+    phrase = text[start:end].strip()
+    if not phrase or len(phrase.split()) > 9:
+        return None
+    lex = lexicon()
+    group = actor_names().search(phrase)
+    name = _LEADING_DETERMINER.sub("", phrase)
+    if group:
+        return TargetPhrase(start, start + len(phrase), name, TargetKind.ARMED_GROUP)
+    for kind, words in lex.target_kinds:
+        if words.search(phrase):
+            return TargetPhrase(start, start + len(phrase), name, kind)
+    return None
+
+
+def strike_alternatives() -> str:
+    """All strike nouns as one regex fragment."""
+    lex = lexicon()
+    return alternatives([lex.strike_nouns.pattern, lex.bare_strike_nouns.pattern])
+
+
+def find_all(pattern: re.Pattern[str], text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    return pattern.finditer(text, start, end)

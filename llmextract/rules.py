@@ -33,7 +33,7 @@ from llmextract.rules_phrases import (
     date_phrases,
     target,
 )
-from llmextract.rules_places import SETTLEMENT, Place, PlaceFinder
+from llmextract.rules_places import FACILITY, Place, PlaceFinder
 from llmextract.schema import (
     Actor,
     Attribution,
@@ -137,8 +137,16 @@ def _dates_meet(a: normalize.ResolvedDate, b: normalize.ResolvedDate) -> bool:
     return a.start <= b.end and b.start <= a.end
 
 
-def _specific(places: list[Place] | tuple[Place, ...]) -> set[str]:
-    return {gazetteer.place_key(p.name) for p in places if p.level >= SETTLEMENT}
+def _places_clash(mine: list[Place] | tuple[Place, ...], theirs: list[Place]) -> bool:
+    """Two sets of places clash when both name towns (or both quarters, bases) and share
+    none: "Kirishi" and "Ryazan" are two strikes; "Damascus" and "its Mezzeh district"
+    may be one."""
+    for level in {p.level for p in mine if p.level >= FACILITY}:
+        a = {gazetteer.place_key(p.name) for p in mine if p.level == level}
+        b = {gazetteer.place_key(p.name) for p in theirs if p.level == level}
+        if a and b and not a & b:
+            return True
+    return False
 
 
 def _fits(event: _Event, reading: _Reading) -> bool:
@@ -159,8 +167,7 @@ def _fits(event: _Event, reading: _Reading) -> bool:
         return False
     if event.blamed and reading.attacker and not _same_party(reading.attacker, event.blamed):
         return False
-    mine, theirs = _specific(reading.places), _specific(event.places())
-    if mine and theirs and not mine & theirs:
+    if _places_clash(reading.places, event.places()):
         return False
     countries = (
         frozenset().union(*(p.countries for p in event.places())) if event.places() else frozenset()
@@ -190,33 +197,28 @@ class _Article:
 
     # -- reading mentions --------------------------------------------------------------
 
-    def _reading(self, mention: Mention, sentence: Sentence) -> _Reading:
+    def _reading(
+        self, mention: Mention, sentence: Sentence, before: list[_Reading]
+    ) -> _Reading:
         start, end = mention.clause_start, mention.evidence[1]
-        date = self._date(mention, sentence, start, end)
+        date = self._date(mention, sentence, before)
         resolved = normalize.resolve_date(date.text, self.published) if date else None
         places = tuple(self.places.places(start, end))
         return _Reading(mention, date, resolved, places, mention.attacker)
 
     def _date(
-        self, mention: Mention, sentence: Sentence, start: int, end: int
+        self, mention: Mention, sentence: Sentence, before: list[_Reading]
     ) -> DatePhrase | None:
-        weapon = mention.weapon
-        phrases = date_phrases(self.text, start, end)
-        possessive = [
-            p for p in phrases if p.start <= mention.start < p.end + 2 and "’" in p.text + "'"
-        ]
-        after = [p for p in phrases if p.start >= mention.trigger_end]
-        before = [p for p in phrases if p.end <= mention.start]
+        """The date of a mention: one on its noun ("Friday's strike"), else the first after
+        its verb in its clause, else the last before it there; else the sentence's opening
+        date ("On Monday, ..."), or that of a reference just before it in the sentence
+        ("The strikes began on Wednesday, when drones hit ...")."""
+        phrases = date_phrases(self.text, mention.clause_start, mention.clause_end)
         inside = [p for p in phrases if mention.start <= p.start < mention.trigger_end]
-        del weapon
-        if possessive:
-            return possessive[0]
-        if inside:
-            return inside[0]
-        if after:
-            return after[0]
-        if before:
-            return before[-1]
+        after = [p for p in phrases if mention.trigger_end <= p.start < mention.evidence[1]]
+        earlier = [p for p in phrases if p.end <= mention.start]
+        if inside or after or earlier:
+            return (inside or after or earlier[-1:])[0]
         opening = date_phrases(self.text, sentence.start, min(sentence.end, sentence.start + 60))
         if (
             opening
@@ -224,6 +226,8 @@ class _Article:
             and _SENTENCE_DATE.match(self.text, opening[0].end)
         ):
             return opening[0]
+        if before and before[-1].mention.kind is Kind.REFERENCE:
+            return before[-1].date
         return None
 
     # -- grouping ------------------------------------------------------------------------
@@ -233,8 +237,10 @@ class _Article:
         pending: list[tuple[_Reading, int]] = []
         owner: dict[int, _Event] = {}  # sentence index -> the event its last mention joined
         for sentence in self.view.sentences:
+            readings: list[_Reading] = []
             for mention in self.mentions.sentence_mentions(sentence):
-                reading = self._reading(mention, sentence)
+                reading = self._reading(mention, sentence, readings)
+                readings.append(reading)
                 event = self._place(reading, events, pending, sentence.index)
                 if event is not None:
                     owner[sentence.index] = event

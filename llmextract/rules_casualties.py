@@ -37,6 +37,10 @@ _PERSON = (
 )
 _BE = r"(?:(?:were|was|had\s+been|are|is|being|been)\s+)"
 _NOT_AFTER = re.compile(r"\b(?:has|have|had)\s+$", re.IGNORECASE)
+# "April 3 killed five": the 3 is a day of the month, not a count.
+_MONTH_BEFORE = re.compile(
+    r"\b(?-i:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+$"
+)
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,8 @@ def claims(text: str, start: int, end: int) -> list[Claim]:
             if _NOT_AFTER.search(text, max(start, m.start() - 12), m.start()):
                 continue  # "has killed thousands": a running total, not a claim
             if name == "number_first" and re.search(r"\bha(?:s|ve)\s+been\b", m.group()):
+                continue
+            if _MONTH_BEFORE.search(text, max(start, m.start() - 12), m.start()):
                 continue
             quote = m.group().strip()
             bounds = casualty_bounds(quote)

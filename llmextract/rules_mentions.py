@@ -70,7 +70,8 @@ class Mention:
 
 
 _EVIDENCE_END = re.compile(
-    r"\s+(?:in\s+(?:response|retaliation|reprisal|revenge)\s+(?:to|for)|after|as|amid|"
+    r"\s+(?:in\s+(?:response|retaliation|reprisal|revenge)\s+(?:to|for)|"
+    r"(?<!shortly\s)(?<!just\s)(?<!soon\s)after(?!\s+(?:midnight|dawn|noon|\d))|as|amid|"
     r"following|while|(?:a|one|two|three|several)\s+(?:days?|weeks?|hours?)\s+after|"
     r"in\s+what|which|who|saying|calling|in\s+the\s+(?:deadliest|latest|biggest|largest))\b",
     re.IGNORECASE,
@@ -114,11 +115,9 @@ def _frames() -> dict[str, re.Pattern[str]]:
         "actor_verb": re.compile(
             r"(?:\s+said(?:\s+on\s+\w+)?(?:\s+that)?\s+(?:it|they|its\s+[\w-]+(?:\s+[\w-]+)?))?"
             + _AUXILIARIES
-            + r"(?P<plan>\s+(?:vow(?:ed|s)?|threaten(?:ed|s)?|pledg(?:ed|es)|promis(?:ed|es)|"
-            r"plans?|intends?)\s+to)?"
-            + r"\s+(?P<verb>"
+            + rf"\s+(?:(?P<planned>{lex.plan_cues.pattern})|(?P<verb>"
             + "|".join([lex.hit_verbs.pattern, lex.launch_verbs.pattern, lex.conduct_verbs.pattern])
-            + ")",
+            + "))",
             re.IGNORECASE,
         ),
         "passive": re.compile(_PASSIVE + rf"(?:{hit}|{_KILL_VERBS})\s+(?:by|in)\s+", re.IGNORECASE),
@@ -231,6 +230,13 @@ class MentionFinder:
             m = _frames()["actor_verb"].match(self.text, actor.end, ce)
             if not m:
                 continue
+            claimed = bool(re.match(r"\s+said", m.group(), re.IGNORECASE))
+            if m["planned"]:
+                found.append(
+                    Mention(sentence, cs, ce, actor.start, m.end(), Kind.REPORT, Status.PLANNED,
+                            attacker=actor, claimed_by_speaker=claimed, object_start=m.end())
+                )
+                continue
             verb = m["verb"].lower()
             rest = self.text[m.end() : min(ce, m.end() + 80)]
             weapon = self.lex.any_weapon.search(rest)
@@ -257,10 +263,9 @@ class MentionFinder:
                 weapon_np = NounPhrase(np.start, end, np.head_start, np.definite, np.possessor)
             status = (
                 Status.PLANNED
-                if m["plan"] or re.search(r"\b(?:would|will)\b", m.group(), re.IGNORECASE)
+                if re.search(r"\b(?:would|will)\b", m.group(), re.IGNORECASE)
                 else Status.OCCURRED
             )
-            claimed = bool(re.match(r"\s+said", m.group(), re.IGNORECASE))
             found.append(
                 Mention(
                     sentence,

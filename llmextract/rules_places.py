@@ -112,8 +112,12 @@ def _patterns() -> _Patterns:
     )
 
 
+_CONTROL_PREFIX = re.compile(r"^[A-Z][\w’']*-(?:occupied|held|controlled|run|backed|led)\s+")
+
+
 def _clean(name: str) -> str:
-    return _POSSESSIVE.sub("", name.strip()).rstrip(".")
+    """The place's own name: no possessive, final full stop or "Israeli-occupied"."""
+    return _CONTROL_PREFIX.sub("", _POSSESSIVE.sub("", name.strip()).rstrip("."))
 
 
 def _split_names(names: str) -> Iterator[tuple[int, str]]:
@@ -299,7 +303,8 @@ class PlaceFinder:
 
 @functools.cache
 def _KIND_AFTER_NAME() -> re.Pattern[str]:
-    return re.compile(rf"\s+(?:{lexicon().place_kind_after})\b")
+    lex = lexicon()
+    return re.compile(rf"\s+(?:(?:{lex.place_kind_after})\b|(?:{lex.place_kind_of})\s+of\b)")
 
 
 @functools.cache

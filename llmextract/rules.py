@@ -197,9 +197,7 @@ class _Article:
 
     # -- reading mentions --------------------------------------------------------------
 
-    def _reading(
-        self, mention: Mention, sentence: Sentence, before: list[_Reading]
-    ) -> _Reading:
+    def _reading(self, mention: Mention, sentence: Sentence, before: list[_Reading]) -> _Reading:
         start, end = mention.clause_start, mention.evidence[1]
         date = self._date(mention, sentence, before)
         resolved = normalize.resolve_date(date.text, self.published) if date else None

@@ -233,8 +233,18 @@ class MentionFinder:
             claimed = bool(re.match(r"\s+said", m.group(), re.IGNORECASE))
             if m["planned"]:
                 found.append(
-                    Mention(sentence, cs, ce, actor.start, m.end(), Kind.REPORT, Status.PLANNED,
-                            attacker=actor, claimed_by_speaker=claimed, object_start=m.end())
+                    Mention(
+                        sentence,
+                        cs,
+                        ce,
+                        actor.start,
+                        m.end(),
+                        Kind.REPORT,
+                        Status.PLANNED,
+                        attacker=actor,
+                        claimed_by_speaker=claimed,
+                        object_start=m.end(),
+                    )
                 )
                 continue
             verb = m["verb"].lower()
@@ -320,6 +330,7 @@ class MentionFinder:
             attacker = self._attacker_in(np.start, n.end()) or self._attacker_by(n.end(), ce)
             if attacker is None and np.possessor:
                 attacker = next(iter(actors(self.text, np.start, n.end())), None)
+            on = re.match(r"\s+(?:on|against)\s+", after, re.IGNORECASE)
             found.append(
                 Mention(
                     sentence,
@@ -330,7 +341,7 @@ class MentionFinder:
                     kind,
                     Status.OCCURRED,
                     attacker=attacker,
-                    object_start=n.end(),
+                    object_start=n.end() + on.end() if on else None,
                 )
             )
         return found

@@ -272,7 +272,8 @@ def _actor_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     lex = lexicon()
     platforms = lex.any_weapon.pattern
     modifier = r"(?:[A-Z0-9][\w-]*|[a-z]+-[\w-]+|cruise|ballistic|fighter|attack|armed|naval)"
-    head = re.compile(rf"\s+(?:(?i:{lex.actor_heads})\b|(?:{modifier}\s+){{0,2}}?(?i:{platforms}))")
+    platform = rf"(?:{modifier}\s+){{0,2}}?(?i:{platforms})"
+    head = re.compile(rf"\s+(?:(?i:{lex.actor_heads})\b|{platform}(?:\s+and\s+{platform})?)")
     groups = re.compile("|".join(g.pattern.pattern for g in lex.groups))
     return head, groups
 

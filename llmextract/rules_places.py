@@ -202,6 +202,7 @@ class PlaceFinder:
         name = _clean(raw)
         if not name or name in self.lex.not_places or self.actor_names.fullmatch(name):
             return
+        name_start += raw.find(name)
         end = name_start + len(name)
         if level is None and _KIND_AFTER_NAME().match(self.text, end):
             return  # "in Homs province", "near the KINEF refinery": the kind rule places it

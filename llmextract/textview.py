@@ -27,6 +27,7 @@ _NO_BREAK_BEFORE = re.compile(
 _DATELINE = re.compile(
     r"(?P<place>[A-Z][A-Z'’.\-]+(?:[ /][A-Z][A-Z'’.\-]+)*)"
     r"(?:,\s*(?P<region>[A-Z][\w'’.\-]+(?: [A-Z][\w'’.\-]+){0,3}))?"
+    r"(?:,?\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"  # "SANAA, Jan 12 (Wire) -"
     r"\s*(?:\([^)\n]{1,40}\))?\s*[—–-]\s*"
 )
 

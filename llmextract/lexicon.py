@@ -43,8 +43,10 @@ class ActorGroup:
 class Lexicon:
     """Compiled word lists of ``rules_data.toml`` (see the comments there)."""
 
-    weapons: dict[StrikeType, re.Pattern[str]]
+    strike_types: dict[StrikeType, re.Pattern[str]]
+    """Weapon nouns and strike verbs by the strike type they signal."""
     any_weapon: re.Pattern[str]
+    """Any weapon or platform noun."""
     strike_nouns: re.Pattern[str]
     bare_strike_nouns: re.Pattern[str]
     hit_verbs: re.Pattern[str]
@@ -58,6 +60,7 @@ class Lexicon:
     non_military: re.Pattern[str]
     military_context: re.Pattern[str]
     groups: tuple[ActorGroup, ...]
+    generic_actors: re.Pattern[str]
     actor_heads: str
     pronoun_subjects: str
     blame_verbs: str
@@ -95,13 +98,14 @@ def lexicon() -> Lexicon:
     """The lexicon, read and compiled on first use."""
     data = _read()
     weapons = data["weapons"]
+    verbs = data["strike_verbs"]
     strike = data["strike"]
     actors = data["actors"]
     places = data["places"]
     casualties = data["casualties"]
     victim_lists = [(VictimGroup(k), casualties[k]) for k in ("civilians", "combatants")]
     return Lexicon(
-        weapons={StrikeType(k): words(v) for k, v in weapons.items()},
+        strike_types={StrikeType(k): words(v + verbs.get(k, [])) for k, v in weapons.items()},
         any_weapon=words([w for v in weapons.values() for w in v]),
         strike_nouns=words(strike["nouns"]),
         bare_strike_nouns=words(strike["bare_nouns"]),
@@ -123,6 +127,7 @@ def lexicon() -> Lexicon:
             )
             for g in actors["groups"]
         ),
+        generic_actors=words(actors["generic"]),
         actor_heads=alternatives(actors["heads"]),
         pronoun_subjects=alternatives(actors["pronoun_subjects"]),
         blame_verbs=alternatives(actors["blame_verbs"]),

@@ -107,9 +107,18 @@ class _Event:
         return self.first.mention.status
 
     def dated(self) -> _Reading | None:
-        return next((r for r in self.reports if r.resolved), None) or next(
-            (r for r in self.readings if r.resolved), None
-        )
+        """The reading whose date is the event's: reports before references, resolved
+        dates before ones that need a publication date."""
+        for wanted in (
+            lambda r: r.resolved and r.mention.kind is Kind.REPORT,
+            lambda r: r.resolved,
+            lambda r: r.date and r.mention.kind is Kind.REPORT,
+            lambda r: r.date,
+        ):
+            found = next((r for r in self.readings if wanted(r)), None)
+            if found is not None:
+                return found
+        return None
 
     def attacker(self) -> ActorPhrase | None:
         return next((r.attacker for r in self.reports if r.attacker), None) or next(
@@ -128,6 +137,8 @@ class _Event:
 
 
 def _same_party(a: ActorPhrase, b: ActorPhrase) -> bool:
+    if a.generic or b.generic:
+        return True
     if a.countries and b.countries:
         return bool(a.countries & b.countries)
     return gazetteer.place_key(a.name) == gazetteer.place_key(b.name)

@@ -155,6 +155,8 @@ def claims(text: str, start: int, end: int) -> list[Claim]:
                 continue
             verb = m.groupdict().get("verb") or "killed"
             victims = m.groupdict().get("victims") or m.groupdict().get("one")
+            if victims:
+                victims = re.sub(r"^of\s+(?:its|their|the)?\s*", "", victims.strip())
             found.append(
                 Claim(
                     m.start(),

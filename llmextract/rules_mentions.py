@@ -76,6 +76,11 @@ _EVIDENCE_END = re.compile(
     r"in\s+what|which|who|saying|calling|in\s+the\s+(?:deadliest|latest|biggest|largest))\b",
     re.IGNORECASE,
 )
+_STRIKE_OBJECT = re.compile(
+    r"\s+(?:an?\s+|the\s+)?(?:[\w“”\"-]+\s+){0,3}?(?:strikes?|attacks?|raids?)\b[”\"]?",
+    re.IGNORECASE,
+)
+_TARGET_PREPOSITION = re.compile(r"\s+(?:at|into|on|onto|toward|towards|against)\s+")
 _CLAUSE_BREAK = re.compile(r"\s*(?:[;:]|,(?!\d{3})|\s[—–-]\s|\(|\))\s*")
 _SUBJECT_LEAD = re.compile(
     r"(?:^|\b(?:that|after|when|as|and|while|because|but|before|where|which|said|says|"
@@ -271,6 +276,10 @@ class MentionFinder:
                 np = noun_phrase(self.text, ws, we, m.end())
                 end = extend_coordination(self.text, np.end, ce, self.lex)
                 weapon_np = NounPhrase(np.start, end, np.head_start, np.definite, np.possessor)
+            object_start = self._object_start(m.end(), weapon_np.end if weapon_np else None, ce)
+            platform = self.lex.any_weapon.search(self.text, actor.start, actor.end)
+            if weapon_np is None and platform:  # "Russian jets struck": the jets
+                weapon_np = NounPhrase(actor.start, actor.end, platform.start(), False)
             status = (
                 Status.PLANNED
                 if re.search(r"\b(?:would|will)\b", m.group(), re.IGNORECASE)
@@ -288,7 +297,7 @@ class MentionFinder:
                     weapon=weapon_np,
                     attacker=actor,
                     claimed_by_speaker=claimed,
-                    object_start=None if weapon_np else m.end(),
+                    object_start=object_start,
                 )
             )
         return found
@@ -425,6 +434,19 @@ class MentionFinder:
             )
         return found
 
+    def _object_start(self, verb_end: int, weapon_end: int | None, limit: int) -> int | None:
+        """Where the thing hit is named: right after a verb of hitting ("struck a
+        market"), or after "at"/"into"/"on" past a fired weapon ("fired a missile into
+        the building") or a strike noun ("carried out strikes on ...")."""
+        after = weapon_end
+        if after is None:
+            strike = _STRIKE_OBJECT.match(self.text, verb_end, limit)
+            if strike is None:
+                return verb_end
+            after = strike.end()
+        at = _TARGET_PREPOSITION.match(self.text, after, limit)
+        return at.end() if at else None
+
     # -- attackers -------------------------------------------------------------------
 
     def _subject_start(self, cs: int, verb_start: int) -> int:
@@ -504,7 +526,7 @@ def strike_type_of(
     """The strike type of the first weapon or strike word in ``text[start:end]``."""
     lex = lex or lexicon()
     best: tuple[int, int, StrikeType] | None = None
-    for kind, pattern in lex.weapons.items():
+    for kind, pattern in lex.strike_types.items():
         m = pattern.search(text, start, end)
         if m and (best is None or (m.start(), -m.end()) < (best[0], -best[1])):
             best = (m.start(), m.end(), kind)

@@ -265,6 +265,8 @@ class ActorPhrase:
     end: int
     name: str
     countries: frozenset[str]
+    generic: bool = False
+    """Named only by what it is ("militants", "the army"): it may be any named party."""
 
 
 @functools.cache
@@ -313,8 +315,20 @@ def actors(text: str, start: int, end: int) -> list[ActorPhrase]:
             )
         elif not c.demonym:
             found.append(ActorPhrase(c.start, c.end, word, frozenset({c.code})))
-    found.sort(key=lambda a: a.start)
-    return _joined(text, found)
+    for m in lex.generic_actors.finditer(text, start, end):
+        name = re.sub(r"^the\s+", "", m.group(), flags=re.IGNORECASE)
+        found.append(ActorPhrase(m.start(), m.end(), name, frozenset(), generic=True))
+    return _joined(text, _outermost(found))
+
+
+def _outermost(found: list[ActorPhrase]) -> list[ActorPhrase]:
+    """Overlapping phrases keep the longest ("Israeli military", not "military")."""
+    kept: list[ActorPhrase] = []
+    for actor in sorted(found, key=lambda a: (a.start, -(a.end - a.start))):
+        if kept and actor.start < kept[-1].end:
+            continue
+        kept.append(actor)
+    return kept
 
 
 def _joined(text: str, found: list[ActorPhrase]) -> list[ActorPhrase]:
@@ -329,6 +343,7 @@ def _joined(text: str, found: list[ActorPhrase]) -> list[ActorPhrase]:
                     actor.end,
                     f"{first.name} and {actor.name}",
                     first.countries | actor.countries,
+                    first.generic and actor.generic,
                 )
             )
         else:

@@ -190,6 +190,7 @@ def _fits(event: _Event, reading: _Reading) -> bool:
 
 
 _SENTENCE_DATE = re.compile(r"\s*,")
+_OPENING_PLACE = re.compile(r"(?:In|At|Near|Outside|Across|Inside)\s[^,]{2,80}(?=,)")
 _BLAME = re.compile(
     r"\b(?:blamed|blames|accused|accuses|held)\s+(?P<who>.{2,60}?)\s+(?:for|of|responsible)\b"
     r"|\bblamed\s+(?:it\s+|the\s+\w+\s+)?on\s+(?P<on>.{2,60}?)(?:[,.;]|\s+(?:for|and|as|set)\b|$)"
@@ -213,7 +214,16 @@ class _Article:
         date = self._date(mention, sentence, before)
         resolved = normalize.resolve_date(date.text, self.published) if date else None
         places = tuple(self.places.places(start, end))
+        if not before and not any(p.level >= FACILITY for p in places):
+            places += self._opening_places(sentence, mention)
         return _Reading(mention, date, resolved, places, mention.attacker)
+
+    def _opening_places(self, sentence: Sentence, mention: Mention) -> tuple[Place, ...]:
+        """Places of an opening adverbial: "In the Kharkiv region, shelling killed ..."."""
+        opening = _OPENING_PLACE.match(self.text, sentence.start, mention.start)
+        if not opening:
+            return ()
+        return tuple(self.places.places(sentence.start, opening.end()))
 
     def _date(
         self, mention: Mention, sentence: Sentence, before: list[_Reading]

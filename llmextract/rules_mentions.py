@@ -25,6 +25,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from llmextract import gazetteer
 from llmextract.lexicon import Lexicon, lexicon
 from llmextract.rules_phrases import (
     ActorPhrase,
@@ -80,6 +81,8 @@ _STRIKE_OBJECT = re.compile(
     r"\s+(?:an?\s+|the\s+)?(?:[\w“”\"-]+\s+){0,3}?(?:strikes?|attacks?|raids?)\b[”\"]?",
     re.IGNORECASE,
 )
+# "by the paramilitary Rapid Support Forces": articles and lower-case adjectives before a party.
+_BY_LEAD = re.compile(r"(?:(?:the|a|an)\s+)?(?:[a-z][\w-]*\s+){0,2}?(?=[A-Z])")
 _TARGET_PREPOSITION = re.compile(r"\s+(?:at|into|on|onto|toward|towards|against)\s+")
 _CLAUSE_BREAK = re.compile(r"\s*(?:[;:]|,(?!\d{3})|\s[—–-]\s|\(|\))\s*")
 _SUBJECT_LEAD = re.compile(
@@ -464,10 +467,10 @@ class MentionFinder:
         inside = actors(self.text, start, end)
         if inside:
             return inside[0]
-        from llmextract import gazetteer
-
         for m in gazetteer.country_mentions(self.text, start, end):
-            return ActorPhrase(m.start, m.end, self.text[m.start : m.end], frozenset({m.code}))
+            word = self.text[m.start : m.end]
+            name = f"{word} military" if m.demonym else word
+            return ActorPhrase(m.start, m.end, name, frozenset({m.code}))
         return None
 
     def _attacker_by(self, end: int, limit: int) -> ActorPhrase | None:
@@ -475,9 +478,9 @@ class MentionFinder:
         m = _frames()["by_actor"].match(self.text, end, limit)
         if not m:
             return None
-        lead = re.match(r"(?:the\s+|a\s+|an\s+)?", self.text[m.end() : limit], re.IGNORECASE)
-        at = m.end() + (lead.end() if lead else 0)
-        found = [a for a in actors(self.text, at, min(limit, at + 60)) if a.start == at]
+        lead = _BY_LEAD.match(self.text, m.end(), limit)
+        at = lead.end() if lead else m.end()
+        found = [a for a in actors(self.text, m.end(), min(limit, at + 60)) if a.start == at]
         return found[0] if found else self._attacker_in(at, min(limit, at + 30))
 
     def _attacker_after(self, end: int, limit: int) -> ActorPhrase | None:

@@ -238,7 +238,11 @@ def extend_coordination(text: str, np_end: int, limit: int, lex: Lexicon) -> int
         + ")"
     )
     end = np_end
-    compound = re.compile(r"\s+(?:[\w-]+\s+)?(?=" + lex.any_weapon.pattern + ")", re.IGNORECASE)
+    compound = re.compile(
+        r"\s+(?:(?:[A-Z0-9][\w-]*|[a-z]+-[\w-]+|cruise|ballistic|hypersonic|guided)\s+)?(?="
+        + lex.any_weapon.pattern
+        + ")"
+    )
     while (c := compound.match(text, end, limit)) and (
         weapon := lex.any_weapon.match(text, c.end(), limit)
     ):
@@ -358,6 +362,10 @@ _TARGET_END = re.compile(
     r"when|where|while|after|before|killing|wounding|injuring|leaving|causing|starting|setting|"
     r"from|for|which|who|that|and\s+said|using|shortly|about|some|in\s+retaliation)\b|[,.;:—(“\"]",
 )
+_PLACE_PHRASE = re.compile(
+    r"^(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:city|town|village|port|capital|region|province)\s+of\b",
+    re.IGNORECASE,
+)
 _LEADING_DETERMINER = re.compile(r"^(?:the|a|an|its|their|two|three|several)\s+", re.IGNORECASE)
 
 
@@ -377,7 +385,7 @@ def target(text: str, start: int, limit: int) -> TargetPhrase | None:
     stop = _TARGET_END.search(text, start, limit)
     end = stop.start() if stop else limit
     phrase = text[start:end].strip()
-    if not phrase or len(phrase.split()) > 9:
+    if not phrase or len(phrase.split()) > 9 or _PLACE_PHRASE.match(phrase):
         return None
     lex = lexicon()
     group = actor_names().search(phrase)

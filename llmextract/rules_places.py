@@ -112,7 +112,16 @@ def _patterns() -> _Patterns:
     )
 
 
-_CONTROL_PREFIX = re.compile(r"^[A-Z][\w’']*-(?:occupied|held|controlled|run|backed|led)\s+")
+def _singular(kind: str) -> str:
+    """ "towns" -> "town", "cities" -> "city"; "outskirts" stays."""
+    if kind == "cities":
+        return "city"
+    return kind[:-1] if kind.endswith("s") and kind != "outskirts" else kind
+
+
+_CONTROL_PREFIX = re.compile(
+    r"^[A-Z][\w’']*-(?:occupied|held|controlled|run|backed|led|administered)\s+"
+)
 
 
 def _clean(name: str) -> str:
@@ -227,7 +236,7 @@ class PlaceFinder:
             yield Place(quote_start, end, name, level or SETTLEMENT)
 
     def _kind_of(self, m: re.Match[str], floor: int) -> Iterator[Place]:
-        kind = m["kind"].lower()
+        kind = _singular(m["kind"].lower())
         if _KIND_AFTER_NAME().match(self.text, m.end()):
             return  # "the Zakho district of Duhok province": the kind rule places it
         start = self._lead_start(m.start(), floor)
@@ -246,6 +255,8 @@ class PlaceFinder:
         name = _clean(m["name"])
         if name in self.lex.not_places or self.actor_names.fullmatch(name):
             return
+        if re.match(r"\s+of\b", self.text[m.end() :]) or gazetteer.is_demonym(name):
+            return  # "the Druze town of Majdal Shams": the kind-of rule places it
         countries = self._demonym_countries(start, m.start())
         known = gazetteer.best_city(name, self.countries)
         if known is not None:
@@ -262,6 +273,8 @@ class PlaceFinder:
             yield Place(start, m.end(), f"{name} {kind}", FACILITY, frozenset(countries))
         elif kind in _FACILITY_KINDS:
             yield Place(start, m.end(), name, FACILITY, frozenset(countries))
+        elif kind in ("village", "town"):
+            yield Place(start, m.end(), name, SETTLEMENT, frozenset(countries))
         elif kind in _FEATURE_KINDS:
             yield Place(start, m.end(), f"{name} {kind}", REGION, frozenset(countries))
 

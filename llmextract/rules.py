@@ -255,9 +255,11 @@ class _Article:
         events: list[_Event] = []
         pending: list[tuple[_Reading, int]] = []
         owner: dict[int, _Event] = {}  # sentence index -> the event its last mention joined
-        for sentence in self.view.sentences:
+        sentences = self.view.sentences
+        for sentence in sentences:
             readings: list[_Reading] = []
-            for mention in self.mentions.sentence_mentions(sentence):
+            context = sentences[max(0, sentence.index - 1)].start
+            for mention in self.mentions.sentence_mentions(sentence, context):
                 reading = self._reading(mention, sentence, readings)
                 readings.append(reading)
                 event = self._place(reading, events, pending, sentence.index)

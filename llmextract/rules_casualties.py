@@ -73,12 +73,12 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             re.IGNORECASE,
         ),
         "number_first": re.compile(
-            rf"(?<![\w,.-]){number}(?:\s+{victims})?(?:,[^,]{{1,60}},)?\s+"
+            rf"(?<![\w,.-])(?<!\bno\s){number}(?:\s+{victims})?(?:,[^,]{{1,60}},)?\s+"
             rf"(?:{_BE}|also\s+)*(?P<verb>{killed}|{injured})\b",
             re.IGNORECASE,
         ),
         "one_person": re.compile(
-            rf"\b(?P<one>(?:an?|one)\s+(?:[\w-]+\s+){{0,2}}?{_PERSON})\s+{_BE}"
+            rf"(?<!\bno\s)\b(?P<one>(?:an?|one)\s+(?:[\w-]+\s+){{0,2}}?{_PERSON})\s+{_BE}"
             rf"(?:also\s+)?(?P<verb>killed|injured|wounded|hurt)\b",
             re.IGNORECASE,
         ),

@@ -83,6 +83,11 @@ _STRIKE_OBJECT = re.compile(
 )
 # "by the paramilitary Rapid Support Forces": articles and lower-case adjectives before a party.
 _BY_LEAD = re.compile(r"(?:(?:the|a|an)\s+)?(?:[a-z][\w-]*\s+){0,2}?(?=[A-Z])")
+# Where a subject starts: after "that", "said (on Sunday) (that)", "after", "when", ...
+_SUBJECT_BOUNDARY = re.compile(
+    r"\b(?:(?:said|says|added|announced)(?:\s+on\s+\w+)?(?:\s+that)?|that|after|when|and|as|"
+    r"while|but)\s+"
+)
 _TARGET_PREPOSITION = re.compile(r"\s+(?:at|into|on|onto|toward|towards|against)\s+")
 _CLAUSE_BREAK = re.compile(r"\s*(?:[;:]|,(?!\d{3})|\s[—–-]\s|\(|\))\s*")
 _SUBJECT_LEAD = re.compile(
@@ -121,7 +126,10 @@ def _frames() -> dict[str, re.Pattern[str]]:
             re.IGNORECASE,
         ),
         "actor_verb": re.compile(
-            r"(?:\s+said(?:\s+on\s+\w+)?(?:\s+that)?\s+(?:it|they|its\s+[\w-]+(?:\s+[\w-]+)?))?"
+            r"(?:[’']s\s+(?:[\w-]+\s+){0,2}?(?:leader|chief|commander|spokesman|spokesperson|head|"
+            r"forces|military|army|navy|armed\s+wing))?"
+            r"(?:\s+(?P<speech>said|warned|threatened|vowed|announced|added|confirmed|claimed|stated)"
+            r"(?:\s+on\s+\w+)?(?:\s+that)?\s+(?:it|they|its\s+[\w-]+(?:\s+[\w-]+)?))?"
             + _AUXILIARIES
             + rf"\s+(?:(?P<planned>{lex.plan_cues.pattern})|(?P<verb>"
             + "|".join([lex.hit_verbs.pattern, lex.launch_verbs.pattern, lex.conduct_verbs.pattern])
@@ -143,11 +151,16 @@ class MentionFinder:
     def __init__(self, text: str) -> None:
         self.text = text
         self.lex: Lexicon = lexicon()
+        self._context_start = 0
 
-    def sentence_mentions(self, sentence: Sentence) -> list[Mention]:
-        """The mentions of one sentence, in order; at most one per trigger."""
+    def sentence_mentions(
+        self, sentence: Sentence, context_start: int | None = None
+    ) -> list[Mention]:
+        """The mentions of one sentence, in order, at most one per clause. Military context
+        for a bare "strike" is looked for from ``context_start`` (the sentence before, say)."""
         if sentence.headline:
             return []
+        self._context_start = sentence.start if context_start is None else context_start
         found: list[Mention] = []
         for cs, ce in self._clauses(sentence):
             found.extend(self._clause_mentions(sentence, cs, ce))
@@ -180,15 +193,17 @@ class MentionFinder:
         clause = self.text[cs:ce]
         if self.lex.generic_cues.search(clause):
             return True
-        if self.lex.aggregate_cues.search(self.text, sentence.start, sentence.end):
-            return True
+        if self.lex.aggregate_cues.search(self.text, sentence.start, ce):
+            return True  # "Over the past week, Russia launched ...": up to the clause's end
         return bool(self.lex.negation_cues.search(self.text, cs, max(cs, at)))
 
     def _military(self, sentence: Sentence) -> bool:
-        """Whether a bare "strike" in this sentence is a military one."""
-        text = self.text[sentence.start : sentence.end]
-        return bool(self.lex.military_context.search(text)) and not self.lex.non_military.search(
-            text
+        """Whether a bare "strike" in this sentence is a military one: military words here
+        or in the context before it, and no sport, labour or trade words here."""
+        context = self.text[min(self._context_start, sentence.start) : sentence.end]
+        here = self.text[sentence.start : sentence.end]
+        return bool(self.lex.military_context.search(context)) and not self.lex.non_military.search(
+            here
         )
 
     # -- frames ----------------------------------------------------------------------
@@ -238,7 +253,7 @@ class MentionFinder:
             m = _frames()["actor_verb"].match(self.text, actor.end, ce)
             if not m:
                 continue
-            claimed = bool(re.match(r"\s+said", m.group(), re.IGNORECASE))
+            claimed = m["speech"] is not None
             if m["planned"]:
                 found.append(
                     Mention(
@@ -456,7 +471,7 @@ class MentionFinder:
         """Where the subject before a verb starts: after the last "that"/"said" or the
         clause start."""
         lead = self.text[cs:verb_start]
-        boundaries = list(re.finditer(r"\b(?:that|said|says|after|when|and|as|while|but)\s+", lead))
+        boundaries = list(_SUBJECT_BOUNDARY.finditer(lead))
         start = cs + (boundaries[-1].end() if boundaries else 0)
         while start < verb_start and self.text[start].isspace():
             start += 1

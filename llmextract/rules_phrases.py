@@ -180,6 +180,25 @@ _MODIFIERS = frozenset(
 )
 
 
+_ORDINALS = frozenset(
+    [
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "latest",
+        "last",
+        "single",
+        "major",
+        "such",
+        "previous",
+        "earlier",
+        "new",
+    ]
+)
+
+
 @dataclass(frozen=True)
 class NounPhrase:
     """A weapon, platform or strike noun with its modifiers: ``text[start:end]``."""
@@ -217,6 +236,8 @@ def noun_phrase(text: str, head_start: int, head_end: int, floor: int) -> NounPh
         if (
             lower in _QUANTIFIERS
             or lower in _MODIFIERS
+            or lower in _ORDINALS
+            or (lower.endswith("est") and len(lower) > 5)  # "the deadliest single strike"
             or word[:1].isupper()
             or word[:1].isdigit()
             or "-" in word
@@ -360,7 +381,8 @@ def _joined(text: str, found: list[ActorPhrase]) -> list[ActorPhrase]:
 _TARGET_END = re.compile(
     r"\s+(?:in|near|at|on|across|inside|outside|around|with|during|early|late|overnight|as|"
     r"when|where|while|after|before|killing|wounding|injuring|leaving|causing|starting|setting|"
-    r"from|for|which|who|that|and\s+said|using|shortly|about|some|in\s+retaliation)\b|[,.;:—(“\"]",
+    r"from|for|which|who|that|and\s+said|using|shortly|about|some|in\s+retaliation)\b|"
+    r"\s+and\s+\w+ed\b|[,.;:—(“\"]",
 )
 _PLACE_PHRASE = re.compile(
     r"^(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:city|town|village|port|capital|region|province)\s+of\b",

@@ -50,6 +50,7 @@ class Lexicon:
     strike_nouns: re.Pattern[str]
     bare_strike_nouns: re.Pattern[str]
     hit_verbs: re.Pattern[str]
+    damage_verbs: str
     launch_verbs: re.Pattern[str]
     conduct_verbs: re.Pattern[str]
     intercept_verbs: re.Pattern[str]
@@ -59,6 +60,8 @@ class Lexicon:
     negation_cues: re.Pattern[str]
     non_military: re.Pattern[str]
     military_context: re.Pattern[str]
+    definite: frozenset[str]
+    noun_phrase_words: frozenset[str]
     groups: tuple[ActorGroup, ...]
     generic_actors: re.Pattern[str]
     actor_heads: str
@@ -76,6 +79,7 @@ class Lexicon:
     injured_words: str
     victim_groups: tuple[tuple[VictimGroup, re.Pattern[str]], ...]
     victim_words: str
+    one_person: str
     source_verbs: str
     target_kinds: tuple[tuple[TargetKind, re.Pattern[str]], ...]
 
@@ -110,6 +114,7 @@ def lexicon() -> Lexicon:
         strike_nouns=words(strike["nouns"]),
         bare_strike_nouns=words(strike["bare_nouns"]),
         hit_verbs=words(strike["hit_verbs"]),
+        damage_verbs=alternatives(strike["damage_verbs"]),
         launch_verbs=words(strike["launch_verbs"]),
         conduct_verbs=words(strike["conduct_verbs"]),
         intercept_verbs=words(strike["intercept_verbs"]),
@@ -119,6 +124,8 @@ def lexicon() -> Lexicon:
         negation_cues=re.compile(alternatives(strike["negation_cues"]), re.IGNORECASE),
         non_military=words(strike["non_military"]),
         military_context=words(strike["military_context"]),
+        definite=frozenset(data["phrases"]["definite"]),
+        noun_phrase_words=frozenset(data["phrases"]["noun_phrase_words"]),
         groups=tuple(
             ActorGroup(
                 g["name"],
@@ -147,6 +154,7 @@ def lexicon() -> Lexicon:
         victim_words=alternatives(
             casualties["civilians"] + casualties["combatants"] + casualties["people"]
         ),
+        one_person=alternatives(casualties["one_person"]),
         source_verbs=alternatives(data["sources"]["verbs"]),
         target_kinds=tuple((TargetKind(k), words(v)) for k, v in data["targets"].items()),
     )

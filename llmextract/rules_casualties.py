@@ -31,10 +31,6 @@ _NUMBER = (
     rf"(?:\d[\d,]*(?:\s+(?:hundred|thousand))?|{_TENS}(?:-{_UNIT})?|{_UNIT}|an?\s+dozen|"
     r"dozens|scores|hundreds|several|a\s+number)"
 )
-_PERSON = (
-    r"(?:child|man|woman|boy|girl|baby|infant|teenager|person|civilian|soldier|fighter|"
-    r"militant|commander|officer|resident|journalist|worker|guard|policeman|driver)"
-)
 _BE = r"(?:(?:were|was|had\s+been|are|is|being|been)\s+)"
 _NOT_AFTER = re.compile(r"\b(?:has|have|had)\s+$", re.IGNORECASE)
 # "April 3 killed five": the 3 is a day of the month, not a count.
@@ -69,7 +65,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     return {
         "verb_first": re.compile(
             rf"\b(?P<verb>killing|killed|kills|wounding|wounded|injuring|injured|injures)\s+"
-            rf"(?:{number}(?:\s+{victims})?|(?P<one>an?\s+(?:[\w-]+\s+){{0,2}}?{_PERSON})\b)",
+            rf"(?:{number}(?:\s+{victims})?|(?P<one>an?\s+(?:[\w-]+\s+){{0,2}}?(?:{lex.one_person}))\b)",
             re.IGNORECASE,
         ),
         "number_first": re.compile(
@@ -78,7 +74,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             re.IGNORECASE,
         ),
         "one_person": re.compile(
-            rf"(?<!\bno\s)\b(?P<one>(?:an?|one)\s+(?:[\w-]+\s+){{0,2}}?{_PERSON})\s+{_BE}"
+            rf"(?<!\bno\s)\b(?P<one>(?:an?|one)\s+(?:[\w-]+\s+){{0,2}}?(?:{lex.one_person}))\s+{_BE}"
             rf"(?:also\s+)?(?P<verb>killed|injured|wounded|hurt)\b",
             re.IGNORECASE,
         ),

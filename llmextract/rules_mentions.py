@@ -100,10 +100,6 @@ _AUXILIARIES = (
     r"apparently|first|just|would|will|could)\b)*"
 )
 _PASSIVE = r"\b(?:was|were|had\s+been|has\s+been|have\s+been|being|been|is|are)\s+"
-_KILL_VERBS = (
-    r"(?:killed|kills|killing|wounded|injured|damaged|destroyed|set\s+(?:fire\s+to|ablaze)|"
-    r"flattened|levelled|leveled)"
-)
 _RELATIVE_SKIP = (
     r"(?:\s+(?:fired|launched|flying|carrying|dropped|sent|made|loaded)\s+[^,;]{0,60}?)?"
 )
@@ -122,7 +118,7 @@ def _frames() -> dict[str, re.Pattern[str]]:
         "weapon_verb": re.compile(
             _RELATIVE_SKIP
             + _AUXILIARIES
-            + rf"\s+(?:{hit}|{lex.launch_verbs.pattern}|{_KILL_VERBS}\b)",
+            + rf"\s+(?:{hit}|{lex.launch_verbs.pattern}|{lex.damage_verbs}\b)",
             re.IGNORECASE,
         ),
         "actor_verb": re.compile(
@@ -136,7 +132,9 @@ def _frames() -> dict[str, re.Pattern[str]]:
             + "))",
             re.IGNORECASE,
         ),
-        "passive": re.compile(_PASSIVE + rf"(?:{hit}|{_KILL_VERBS})\s+(?:by|in)\s+", re.IGNORECASE),
+        "passive": re.compile(
+            _PASSIVE + rf"(?:{hit}|{lex.damage_verbs})\s+(?:by|in)\s+", re.IGNORECASE
+        ),
         "by_actor": re.compile(
             r"\s*(?:,\s*)?(?:(?:fired|launched|carried\s+out|sent|flown|operated|conducted)\s+)?by\s+",
             re.IGNORECASE,

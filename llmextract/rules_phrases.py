@@ -88,115 +88,6 @@ def date_phrases(text: str, start: int, end: int) -> list[DatePhrase]:
 # --------------------------------------------------------------------------- noun phrases
 
 _TOKEN = re.compile(r"[\w’'.\-]+")
-_DEFINITE = frozenset(
-    ["the", "that", "this", "those", "these", "its", "their", "his", "her", "both", "such", "each"]
-)
-_QUANTIFIERS = frozenset(
-    [
-        "a",
-        "an",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "dozens",
-        "scores",
-        "hundreds",
-        "several",
-        "multiple",
-        "numerous",
-        "about",
-        "around",
-        "some",
-        "more",
-        "than",
-        "at",
-        "least",
-        "nearly",
-        "almost",
-        "up",
-        "to",
-        "over",
-        "another",
-        "further",
-        "additional",
-    ]
-)
-_MODIFIERS = frozenset(
-    [
-        "cruise",
-        "ballistic",
-        "hypersonic",
-        "guided",
-        "long-range",
-        "short-range",
-        "medium-range",
-        "heavy",
-        "light",
-        "fighter",
-        "attack",
-        "armed",
-        "unmanned",
-        "naval",
-        "suicide",
-        "kamikaze",
-        "enemy",
-        "military",
-        "air",
-        "aerial",
-        "surface-to-air",
-        "air-to-surface",
-        "anti-ship",
-        "precision-guided",
-        "large",
-        "small",
-        "new",
-        "made",
-        "hypersonic",
-        "surface-to-surface",
-        "loitering",
-        "retaliatory",
-        "precision",
-        "targeted",
-        "drone",
-        "missile",
-        "rocket",
-        "artillery",
-        "mortar",
-        "helicopter",
-        "government",
-        "warplanes",
-        "fighter-bomber",
-        "bomber",
-    ]
-)
-
-
-_ORDINALS = frozenset(
-    [
-        "first",
-        "second",
-        "third",
-        "fourth",
-        "fifth",
-        "latest",
-        "last",
-        "single",
-        "major",
-        "such",
-        "previous",
-        "earlier",
-        "new",
-    ]
-)
 
 
 @dataclass(frozen=True)
@@ -224,24 +115,22 @@ def noun_phrase(text: str, head_start: int, head_end: int, floor: int) -> NounPh
             break
         word = tok.group().rstrip(".")
         lower = word.lower()
+        lex = lexicon()
         if re.search(r"[’']s$", word):
             possessor = word[:-2]
             definite = True
             start = tok.start()
             break
-        if lower in _DEFINITE:
+        if lower in lex.definite:
             definite = True
             start = tok.start()
             break
         if (
-            lower in _QUANTIFIERS
-            or lower in _MODIFIERS
-            or lower in _ORDINALS
+            lower in lex.noun_phrase_words
             or (lower.endswith("est") and len(lower) > 5)  # "the deadliest single strike"
             or word[:1].isupper()
             or word[:1].isdigit()
             or "-" in word
-            or lower in ("least", "than", "to", "as", "many")
         ):
             start = tok.start()
             continue

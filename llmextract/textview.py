@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import html
+import html.entities
 import re
 from dataclasses import dataclass
 
@@ -52,8 +53,8 @@ class TextView:
         origin: list[int] = []  # decoded offset -> source offset
         done = 0
         for m in _ENTITY.finditer(source):
-            decoded = html.unescape(m.group())
-            if decoded == m.group():
+            decoded = _decode(m.group())
+            if decoded is None:
                 continue
             pieces.append(source[done : m.start()])
             origin.extend(range(done, m.start()))
@@ -104,6 +105,14 @@ class TextView:
             if m and m.end() < p_end:
                 return m.start(), m.end("region") if m["region"] else m.end("place")
         return None
+
+
+def _decode(entity: str) -> str | None:
+    """The text of one entity ("&#8217;", "&amp;"); ``None`` when it is no entity."""
+    if entity.startswith("&#"):
+        decoded = html.unescape(entity)
+        return None if decoded == entity else decoded
+    return html.entities.html5.get(entity[1:])
 
 
 def _looks_like_headline(line: str) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from pathlib import Path
 
 import pytest
 
@@ -24,6 +25,7 @@ from llmextract.schema import (
     TargetKind,
 )
 
+ROOT = Path(__file__).resolve().parent.parent
 DROPS = {"quote_not_found", "value_unsupported", "event_dropped", "country_invalid"}
 
 
@@ -439,3 +441,54 @@ def test_no_model_configured_runs_rules_and_warns_once(no_model_env, monkeypatch
     assert len(first.events) == 1
     warnings = [r for r in caplog.records if "rules backend" in r.getMessage()]
     assert len(warnings) == 1
+
+
+# --------------------------------------------------------------------------- pre-filter
+
+
+def test_an_article_reporting_a_strike_is_relevant():
+    relevant, score = rules.is_relevant(
+        "Russian missiles struck the city of Dnipro on Friday, killing five people. "
+        "Air defences shot down two drones."
+    )
+    assert relevant
+    assert 0.5 < score <= 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The striker's late strike won the match; the strike rate of the bowlers fell.",
+        "Workers at the port began a strike over pay on Monday.",
+        "The central bank cut interest rates by a quarter point.",
+    ],
+)
+def test_articles_without_strike_vocabulary_are_skipped(text):
+    relevant, score = rules.is_relevant(text)
+    assert not relevant
+    assert 0.0 <= score < 0.5
+
+
+def test_more_strike_words_raise_the_score():
+    one = rules.is_relevant("A drone was seen near the base.")[1]
+    many = rules.is_relevant(
+        "A drone strike hit the base. Missiles and rockets followed; the shelling went on."
+    )[1]
+    assert many > one
+
+
+# --------------------------------------------------------------------------- the labelled set
+
+
+def test_rules_output_on_the_dev_articles_loses_nothing_to_grounding():
+    from llmextract.dataset import load_labelled_set
+
+    dev = load_labelled_set(ROOT / "datasets" / "strikes-v1" / "dev")
+    extractor = Extractor("rules")
+    found = 0
+    for doc in dev.documents:
+        result = extractor.extract(doc.text, published=doc.published, doc_id=doc.doc_id)
+        drops = [d for d in result.diagnostics if d.code in DROPS]
+        assert not drops, (doc.doc_id, drops)
+        found += len(result.events)
+    assert found > 0

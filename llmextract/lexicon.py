@@ -23,11 +23,21 @@ def alternatives(items: list[str]) -> str:
     return "(?:" + "|".join(items) + ")"
 
 
+_WORD_START = r"(?<![\w-])"
+_WORD_END = r"(?![\w-])"
+
+
+def inner(pattern: re.Pattern[str]) -> str:
+    """The alternatives of a :func:`words` pattern without its word-boundary checks, to
+    combine several lists under one check (much faster than one check per list)."""
+    return pattern.pattern.removeprefix(_WORD_START).removesuffix(_WORD_END)
+
+
 def words(items: list[str], flags: int = re.IGNORECASE) -> re.Pattern[str]:
     """The fragments ``items`` as whole words; longer fragments are tried first, so at one
     position the longest phrase wins ("missile boats" over "missile")."""
     ordered = sorted(items, key=len, reverse=True)
-    return re.compile(r"(?<![\w-])" + alternatives(ordered) + r"(?![\w-])", flags)
+    return re.compile(_WORD_START + alternatives(ordered) + _WORD_END, flags)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ every value comes with a verbatim quote that supports it, and
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import math
@@ -191,6 +192,7 @@ def _fits(event: _Event, reading: _Reading) -> bool:
 
 _SENTENCE_DATE = re.compile(r"\s*,")
 _OPENING_PLACE = re.compile(r"(?:In|At|Near|Outside|Across|Inside)\s[^,]{2,80}(?=,)")
+_BLAME_WORD = re.compile(r"blame|accuse|responsible|\bheld\b")
 _BLAME = re.compile(
     r"\b(?:blamed|blames|accused|accuses|held)\s+(?P<who>.{2,60}?)\s+(?:for|of|responsible)\b"
     r"|\bblamed\s+(?:it\s+|the\s+\w+\s+)?on\s+(?P<on>.{2,60}?)(?:[,.;]|\s+(?:for|and|as|set)\b|$)"
@@ -206,6 +208,7 @@ class _Article:
         self.countries = {m.code for m in gazetteer.country_mentions(self.text)}
         self.mentions = MentionFinder(self.text)
         self.places = PlaceFinder(self.text, self.countries, actor_names())
+        self._blame_words = [m.start() for m in _BLAME_WORD.finditer(self.text)]
 
     # -- reading mentions --------------------------------------------------------------
 
@@ -315,6 +318,9 @@ class _Article:
         or for the last one reported."""
         event = owner.get(sentence.index) or (max(events, key=lambda e: e.last) if events else None)
         if event is None or event.blamed is not None:
+            return
+        i = bisect.bisect_left(self._blame_words, sentence.start)
+        if i == len(self._blame_words) or self._blame_words[i] >= sentence.end:
             return
         for m in _BLAME.finditer(self.text, sentence.start, sentence.end):
             group = next(g for g in ("who", "on", "resp") if m[g])

@@ -39,6 +39,9 @@ _MONTH_BEFORE = re.compile(
 )
 
 
+_CASUALTY_WORD = re.compile(r"kill|dead|died|death|wound|injur|hurt|bodies|lives", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Claim:
     """One casualty figure: ``text[start:end]`` is its quote."""
@@ -134,10 +137,16 @@ def _group(victims: str | None) -> VictimGroup:
 
 def claims(text: str, start: int, end: int) -> list[Claim]:
     """Every casualty claim in the sentence ``text[start:end]``, in order."""
+    if not _CASUALTY_WORD.search(text, start, end):
+        return []
     source = sentence_source(text, start, end)
     found: list[Claim] = []
     p = _patterns()
+    lower = text[start:end].lower()
+    bodies = "bodies" in lower
     for name in ("verb_first", "number_first", "one_person", "bodies_of", "bodies"):
+        if name.startswith("bodies") and not bodies:
+            continue
         for m in p[name].finditer(text, start, end):
             if _NOT_AFTER.search(text, max(start, m.start() - 12), m.start()):
                 continue  # "has killed thousands": a running total, not a claim

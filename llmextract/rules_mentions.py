@@ -19,6 +19,7 @@ something else that uses the words (a labour strike, a striker's goal) are skipp
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import enum
 import functools
@@ -36,6 +37,7 @@ from llmextract.rules_phrases import (
 )
 from llmextract.schema import Status, StrikeType
 from llmextract.textview import Sentence
+from llmextract.wordindex import word_index
 
 
 class Kind(enum.Enum):
@@ -89,11 +91,14 @@ _SUBJECT_BOUNDARY = re.compile(
     r"while|but)\s+"
 )
 _TARGET_PREPOSITION = re.compile(r"\s+(?:at|into|on|onto|toward|towards|against)\s+")
-_CLAUSE_BREAK = re.compile(r"\s*(?:[;:]|,(?!\d{3})|\s[—–-]\s|\(|\))\s*")
-_SUBJECT_LEAD = re.compile(
-    r"(?:^|\b(?:that|after|when|as|and|while|because|but|before|where|which|said|says|"
-    r"then|since|once|until|whereas|although|though)\s+)(?:(?:the|The|also|then|later|"
-    r"earlier)\s+)?$"
+# Clause breaks: ; : ( ) a comma (not in "1,400") or a spaced dash; spaces around are trimmed.
+_CLAUSE_BREAK = re.compile(r"[;:()]|,(?!\d{3})|(?<=\s)[—–-](?=\s)")
+# Before a subject: nothing but "the"/"also" in its clause, or one of these words.
+_SUBJECT_OPENER = r"(?:(?:the|The|also|then|later|earlier)\s+)?"
+_CLAUSE_OPENING = re.compile(_SUBJECT_OPENER)
+_AFTER_SUBJECT_WORD = re.compile(
+    r"\b(?:that|after|when|as|and|while|because|but|before|where|which|said|says|then|since|"
+    r"once|until|whereas|although|though)\s+" + _SUBJECT_OPENER + "$"
 )
 _AUXILIARIES = (
     r"(?:\s+(?:had|has|have|also|reportedly|then|later|again|allegedly|all|both|twice|once|"
@@ -143,6 +148,18 @@ def _frames() -> dict[str, re.Pattern[str]]:
     }
 
 
+# The word lists a frame starts from; launch and conduct verbs need a weapon or strike word
+# in their clause as well, so they are not among them.
+_TRIGGER_LISTS = (
+    "any_weapon",
+    "strike_nouns",
+    "bare_strike_nouns",
+    "hit_verbs",
+    "intercept_verbs",
+    "plan_cues",
+)
+
+
 class MentionFinder:
     """Finds strike mentions sentence by sentence in one decoded article text."""
 
@@ -150,6 +167,13 @@ class MentionFinder:
         self.text = text
         self.lex: Lexicon = lexicon()
         self._context_start = 0
+        self._military_here: bool | None = None
+        self.index = word_index(text)
+        self._by_list = {
+            name: [m.start() for m in self.index.finditer(getattr(self.lex, name))]
+            for name in _TRIGGER_LISTS
+        }
+        self._triggers = sorted({at for starts in self._by_list.values() for at in starts})
 
     def sentence_mentions(
         self, sentence: Sentence, context_start: int | None = None
@@ -158,11 +182,26 @@ class MentionFinder:
         for a bare "strike" is looked for from ``context_start`` (the sentence before, say)."""
         if sentence.headline:
             return []
+        if not self._has_trigger(sentence.start, sentence.end):
+            return []  # no strike word at all: most sentences of most articles
         self._context_start = sentence.start if context_start is None else context_start
+        self._military_here = None
         found: list[Mention] = []
         for cs, ce in self._clauses(sentence):
-            found.extend(self._clause_mentions(sentence, cs, ce))
+            if self._has_trigger(cs, ce):
+                found.extend(self._clause_mentions(sentence, cs, ce))
         return [self._with_end(m) for m in _deduplicated(found)]
+
+    def _find(self, pattern: re.Pattern[str], start: int, end: int) -> re.Match[str] | None:
+        return self.index.search(pattern, start, end)
+
+    def _has_trigger(self, start: int, end: int, *lists: str) -> bool:
+        """Whether a word of the trigger lists (or of ``lists`` only) starts in the span."""
+        for starts in [self._by_list[n] for n in lists] if lists else [self._triggers]:
+            i = bisect.bisect_left(starts, start)
+            if i < len(starts) and starts[i] < end:
+                return True
+        return False
 
     def _with_end(self, m: Mention) -> Mention:
         """The mention with its evidence cut before what the clause goes on to ("in
@@ -179,47 +218,65 @@ class MentionFinder:
         spans = []
         start = sentence.start
         for m in _CLAUSE_BREAK.finditer(self.text, sentence.start, sentence.end):
-            if m.start() > start:
-                spans.append((start, m.start()))
+            spans.append((start, m.start()))
             start = m.end()
-        if sentence.end > start:
-            spans.append((start, sentence.end))
-        return [(s, e) for s, e in spans if self.text[s:e].strip()]
+        spans.append((start, sentence.end))
+        return [span for s, e in spans if (span := _trimmed(self.text, s, e))[1] > span[0]]
 
-    def _skipped(self, sentence: Sentence, cs: int, ce: int, at: int) -> bool:
-        """Whether the clause is habitual, aggregate, hypothetical or negated before ``at``."""
-        clause = self.text[cs:ce]
-        if self.lex.generic_cues.search(clause):
+    def _subject_position(self, cs: int, at: int) -> bool:
+        """Whether a phrase at ``at`` can be the clause's subject: only "the"/"also" before
+        it in the clause, or it follows "that", "after", "said", ..."""
+        if _CLAUSE_OPENING.fullmatch(self.text, cs, at):
             return True
-        if self.lex.aggregate_cues.search(self.text, sentence.start, ce):
-            return True  # "Over the past week, Russia launched ...": up to the clause's end
+        return bool(_AFTER_SUBJECT_WORD.search(self.text, max(cs, at - 40), at))
+
+    def _habitual(self, sentence: Sentence, cs: int, ce: int) -> bool:
+        """Whether the clause is habitual, aggregate or hypothetical."""
+        if self.lex.generic_cues.search(self.text[cs:ce]):
+            return True
+        # "Over the past week, Russia launched ...": cues up to the clause's end count
+        return bool(self.lex.aggregate_cues.search(self.text, sentence.start, ce))
+
+    def _negated(self, cs: int, at: int) -> bool:
+        """Whether the clause is negated before ``at`` ("denied its forces had fired")."""
         return bool(self.lex.negation_cues.search(self.text, cs, max(cs, at)))
 
     def _military(self, sentence: Sentence) -> bool:
         """Whether a bare "strike" in this sentence is a military one: military words here
         or in the context before it, and no sport, labour or trade words here."""
-        context = self.text[min(self._context_start, sentence.start) : sentence.end]
-        here = self.text[sentence.start : sentence.end]
-        return bool(self.lex.military_context.search(context)) and not self.lex.non_military.search(
-            here
-        )
+        if self._military_here is None:
+            context = min(self._context_start, sentence.start)
+            self._military_here = (
+                self._find(self.lex.military_context, context, sentence.end) is not None
+                and self._find(self.lex.non_military, sentence.start, sentence.end) is None
+            )
+        return self._military_here
 
     # -- frames ----------------------------------------------------------------------
 
     def _clause_mentions(self, sentence: Sentence, cs: int, ce: int) -> list[Mention]:
+        """The frames that can apply to the clause (each needs its own kind of word)."""
+        weapon = self._has_trigger(cs, ce, "any_weapon")
+        strike = self._has_trigger(cs, ce, "strike_nouns", "bare_strike_nouns")
         found: list[Mention] = []
-        found += self._interceptions(sentence, cs, ce)
+        if self._has_trigger(cs, ce, "intercept_verbs"):
+            found += self._interceptions(sentence, cs, ce)
         found += self._actor_subjects(sentence, cs, ce)
-        found += self._weapon_subjects(sentence, cs, ce)
-        found += self._passives(sentence, cs, ce)
-        found += self._strike_nouns(sentence, cs, ce)
-        return [m for m in found if not self._skipped(sentence, cs, ce, m.trigger_end)]
+        if weapon:
+            found += self._weapon_subjects(sentence, cs, ce)
+        if weapon or strike:
+            found += self._passives(sentence, cs, ce)
+        if strike:
+            found += self._strike_nouns(sentence, cs, ce)
+        if not found or self._habitual(sentence, cs, ce):
+            return []
+        return [m for m in found if not self._negated(cs, m.trigger_end)]
 
     def _weapon_subjects(self, sentence: Sentence, cs: int, ce: int) -> list[Mention]:
         found = []
-        for w in self.lex.any_weapon.finditer(self.text, cs, ce):
+        for w in self.index.finditer(self.lex.any_weapon, cs, ce):
             np = noun_phrase(self.text, w.start(), w.end(), cs)
-            if not _SUBJECT_LEAD.search(self.text[cs : np.start]):
+            if not self._subject_position(cs, np.start):
                 continue
             end = extend_coordination(self.text, np.end, ce, self.lex)
             verb = _frames()["weapon_verb"].match(self.text, end, ce)
@@ -246,7 +303,7 @@ class MentionFinder:
     def _actor_subjects(self, sentence: Sentence, cs: int, ce: int) -> list[Mention]:
         found = []
         for actor in actors(self.text, cs, ce):
-            if not _SUBJECT_LEAD.search(self.text[cs : actor.start]):
+            if not self._subject_position(cs, actor.start):
                 continue
             m = _frames()["actor_verb"].match(self.text, actor.end, ce)
             if not m:
@@ -269,16 +326,14 @@ class MentionFinder:
                 )
                 continue
             verb = m["verb"].lower()
-            rest = self.text[m.end() : min(ce, m.end() + 80)]
-            weapon = self.lex.any_weapon.search(rest)
-            strike = self.lex.strike_nouns.search(rest) or self.lex.bare_strike_nouns.search(rest)
+            limit = min(ce, m.end() + 80)
+            weapon = self._find(self.lex.any_weapon, m.end(), limit)
+            strike = self._find(self.lex.strike_nouns, m.end(), limit) or self._find(
+                self.lex.bare_strike_nouns, m.end(), limit
+            )
             if strike and strike.group().lower().startswith("attack"):
                 # a bare "attack" is a strike when aircraft or drones carry it out
-                strike = (
-                    strike
-                    if self.lex.any_weapon.search(self.text, actor.start, actor.end)
-                    else None
-                )
+                strike = strike if self._find(self.lex.any_weapon, actor.start, actor.end) else None
             if self.lex.launch_verbs.fullmatch(verb) and not (weapon or strike):
                 continue
             conducted = self.lex.conduct_verbs.fullmatch(verb) and not self.lex.hit_verbs.fullmatch(
@@ -288,12 +343,11 @@ class MentionFinder:
                 continue
             weapon_np = None
             if weapon and self.lex.launch_verbs.fullmatch(verb):
-                ws, we = m.end() + weapon.start(), m.end() + weapon.end()
-                np = noun_phrase(self.text, ws, we, m.end())
+                np = noun_phrase(self.text, weapon.start(), weapon.end(), m.end())
                 end = extend_coordination(self.text, np.end, ce, self.lex)
                 weapon_np = NounPhrase(np.start, end, np.head_start, np.definite, np.possessor)
             object_start = self._object_start(m.end(), weapon_np.end if weapon_np else None, ce)
-            platform = self.lex.any_weapon.search(self.text, actor.start, actor.end)
+            platform = self._find(self.lex.any_weapon, actor.start, actor.end)
             if weapon_np is None and platform:  # "Russian jets struck": the jets
                 weapon_np = NounPhrase(actor.start, actor.end, platform.start(), False)
             status = (
@@ -320,9 +374,9 @@ class MentionFinder:
 
     def _strike_nouns(self, sentence: Sentence, cs: int, ce: int) -> list[Mention]:
         found = []
-        nouns = list(self.lex.strike_nouns.finditer(self.text, cs, ce))
+        nouns = list(self.index.finditer(self.lex.strike_nouns, cs, ce))
         if self._military(sentence):
-            nouns += list(self.lex.bare_strike_nouns.finditer(self.text, cs, ce))
+            nouns += list(self.index.finditer(self.lex.bare_strike_nouns, cs, ce))
         for n in nouns:
             if self.lex.non_military.match(self.text, n.start()):
                 continue  # "air raid alerts"
@@ -381,8 +435,8 @@ class MentionFinder:
     def _passives(self, sentence: Sentence, cs: int, ce: int) -> list[Mention]:
         found = []
         for m in _frames()["passive"].finditer(self.text, cs, ce):
-            w = self.lex.any_weapon.search(self.text, m.end(), min(ce, m.end() + 60))
-            strike = self.lex.strike_nouns.search(self.text, m.end(), min(ce, m.end() + 60))
+            w = self._find(self.lex.any_weapon, m.end(), min(ce, m.end() + 60))
+            strike = self._find(self.lex.strike_nouns, m.end(), min(ce, m.end() + 60))
             head = w or strike
             if head is None:
                 continue
@@ -415,16 +469,14 @@ class MentionFinder:
 
     def _interceptions(self, sentence: Sentence, cs: int, ce: int) -> list[Mention]:
         found = []
-        for v in self.lex.intercept_verbs.finditer(self.text, cs, ce):
-            after = self.text[v.end() : min(ce, v.end() + 70)]
-            w = self.lex.any_weapon.search(after)
-            if w is None or self.lex.strike_nouns.match(after, w.start()):
+        for v in self.index.finditer(self.lex.intercept_verbs, cs, ce):
+            w = self._find(self.lex.any_weapon, v.end(), min(ce, v.end() + 70))
+            if w is None or self.lex.strike_nouns.match(self.text, w.start()):
                 continue
-            between = after[: w.start()]
+            between = self.text[v.end() : w.start()]
             if len(between.split()) > 5 or re.search(r"\b(?:in|at|on|near|over)\b", between):
                 continue
-            ws, we = v.end() + w.start(), v.end() + w.end()
-            np = noun_phrase(self.text, ws, we, v.end())
+            np = noun_phrase(self.text, w.start(), w.end(), v.end())
             end = extend_coordination(self.text, np.end, sentence.end, self.lex)
             ce = max(ce, _clause_end_after(self.text, end, sentence.end))
             definite = np.definite or bool(_DEFINITE_OBJECT.match(between))
@@ -513,6 +565,14 @@ class MentionFinder:
 
     def _attacker_near(self, np_start: int, np_end: int, limit: int) -> ActorPhrase | None:
         return self._attacker_in(np_start, np_end) or self._attacker_after(np_end, limit)
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def _clause_end_after(text: str, at: int, limit: int) -> int:

@@ -7,6 +7,7 @@ supported by its own quote.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from llmextract import gazetteer
 from llmextract.lexicon import Lexicon, alternatives, lexicon
 from llmextract.normalize import has_date_expression
 from llmextract.schema import TargetKind
+from llmextract.wordindex import word_index
 
 # --------------------------------------------------------------------------- dates
 
@@ -37,6 +39,8 @@ _DATE_CORE = rf"""(?:
 )"""
 _DATE = re.compile(
     rf"""
+    \b(?=[A-Za-z0-9])  # fail fast inside words and between them
+    (?:
     (?P<lead>(?:
         (?:early|late|earlier|later)\s+
       | shortly\s+(?:after|before)\s+(?:midnight|dawn|noon|\d[\d:.]*\s*[ap]\.m\.)\s+
@@ -49,6 +53,7 @@ _DATE = re.compile(
     (?P<prep>(?:on|in|during|by|this\s+past|last)\s+)?
     (?P<core>{_DATE_CORE})
     | (?:in|since)\s+(?P<year>(?:19|20)\d\d)\b
+    )
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -138,21 +143,29 @@ def noun_phrase(text: str, head_start: int, head_end: int, floor: int) -> NounPh
     return NounPhrase(start, head_end, head_start, definite, possessor)
 
 
+@functools.cache
+def _coordination_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """What may join a second weapon noun to a first: "and", "or", a comma with a count
+    ("..., two anti-ship cruise missiles"); or, for a compound, a model name or modifier
+    ("Tomahawk cruise missiles")."""
+    weapon = lexicon().any_weapon.pattern
+    joined = re.compile(
+        r"(?:,\s+|,?\s+and\s+|\s+or\s+)(?:(?:an?|the|\d+|one|two|three|four|five|six|seven|"
+        r"eight|nine|ten|several|dozens of)\s+)?(?:[\w’'-]+\s+){0,2}?(?=" + weapon + ")"
+    )
+    compound = re.compile(
+        r"\s+(?:(?:[A-Z0-9][\w-]*|[a-z]+-[\w-]+|cruise|ballistic|hypersonic|guided)\s+)?(?="
+        + weapon
+        + ")"
+    )
+    return joined, compound
+
+
 def extend_coordination(text: str, np_end: int, limit: int, lex: Lexicon) -> int:
     """The end of "missiles and drones", "an anti-ship ballistic missile and three drones":
     weapon nouns joined to the first by "and" or a comma."""
-    pattern = re.compile(
-        r"(?:,\s+|,?\s+and\s+|\s+or\s+)(?:(?:an?|the|\d+|one|two|three|four|five|six|seven|"
-        r"eight|nine|ten|several|dozens of)\s+)?(?:[\w’'-]+\s+){0,2}?(?="
-        + lex.any_weapon.pattern
-        + ")"
-    )
+    pattern, compound = _coordination_patterns()
     end = np_end
-    compound = re.compile(
-        r"\s+(?:(?:[A-Z0-9][\w-]*|[a-z]+-[\w-]+|cruise|ballistic|hypersonic|guided)\s+)?(?="
-        + lex.any_weapon.pattern
-        + ")"
-    )
     while (c := compound.match(text, end, limit)) and (
         weapon := lex.any_weapon.match(text, c.end(), limit)
     ):
@@ -190,7 +203,12 @@ def _actor_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     modifier = r"(?:[A-Z0-9][\w-]*|[a-z]+-[\w-]+|cruise|ballistic|fighter|attack|armed|naval)"
     platform = rf"(?:{modifier}\s+){{0,2}}?(?i:{platforms})"
     head = re.compile(rf"\s+(?:(?i:{lex.actor_heads})\b|{platform}(?:\s+and\s+{platform})?)")
-    groups = re.compile("|".join(g.pattern.pattern for g in lex.groups))
+    # Names start with a capital, "al-" or "the ": other positions fail at the lookahead.
+    groups = re.compile(
+        r"(?=[A-Z]|al[ -]|the\s)(?:"
+        + "|".join(f"(?P<g{i}>{g.pattern.pattern})" for i, g in enumerate(lex.groups))
+        + ")"
+    )
     return head, groups
 
 
@@ -203,11 +221,26 @@ def actors(text: str, start: int, end: int) -> list[ActorPhrase]:
     """Armed parties in ``text[start:end]``: known groups ("Hezbollah", "the Saudi-led
     coalition"), countries ("Pakistan", "The United States and Britain") and demonyms with
     a military head ("Russian forces", "Israeli warplanes" -> "Israeli military")."""
+    found = _all_actors(text)
+    inside = []
+    for actor in found[bisect.bisect_left(found, start, key=lambda a: a.start) :]:
+        if actor.start >= end:
+            break
+        if actor.end <= end:
+            inside.append(actor)
+    return inside
+
+
+@functools.lru_cache(maxsize=8)
+def _all_actors(text: str) -> list[ActorPhrase]:
+    """Every armed party of one text, found once however often it is asked about."""
+    start, end = 0, len(text)
     lex = lexicon()
     head, _ = _actor_patterns()
+    index = word_index(text)
     found: list[ActorPhrase] = []
     for group in lex.groups:
-        for m in group.pattern.finditer(text, start, end):
+        for m in index.finditer(group.pattern):
             countries = frozenset({group.country}) if group.country else frozenset()
             found.append(ActorPhrase(m.start(), m.end(), group.name, countries))
     taken = [(a.start, a.end) for a in found]
@@ -229,7 +262,7 @@ def actors(text: str, start: int, end: int) -> list[ActorPhrase]:
             )
         elif not c.demonym:
             found.append(ActorPhrase(c.start, c.end, word, frozenset({c.code})))
-    for m in lex.generic_actors.finditer(text, start, end):
+    for m in index.finditer(lex.generic_actors):
         name = re.sub(r"^the\s+", "", m.group(), flags=re.IGNORECASE)
         found.append(ActorPhrase(m.start(), m.end(), name, frozenset(), generic=True))
     return _joined(text, _outermost(found))

@@ -131,7 +131,7 @@ def _clean(name: str) -> str:
 
 def _split_names(names: str) -> Iterator[tuple[int, str]]:
     """The names of "Jermuk, Goris, Vardenis and Kapan" with their offsets in the list."""
-    for m in re.finditer(rf"(?:(?:{lexicon().directions})\s+)?{_NAME}", names):
+    for m in _places_patterns_extra()[0].finditer(names):
         yield m.start(), m.group()
 
 
@@ -205,7 +205,7 @@ class PlaceFinder:
         prep: str | None = None,
     ) -> Iterator[Place]:
         raw = self.text[name_start:name_end]
-        direction = re.match(rf"(?:{self.lex.directions})\s+", raw)
+        direction = _places_patterns_extra()[1].match(raw)
         if direction:
             raw, name_start = raw[direction.end() :], name_start + direction.end()
         name = _clean(raw)
@@ -255,7 +255,7 @@ class PlaceFinder:
         name = _clean(m["name"])
         if name in self.lex.not_places or self.actor_names.fullmatch(name):
             return
-        if re.match(r"\s+of\b", self.text[m.end() :]) or gazetteer.is_demonym(name):
+        if _OF.match(self.text, m.end()) or gazetteer.is_demonym(name):
             return  # "the Druze town of Majdal Shams": the kind-of rule places it
         countries = self._demonym_countries(start, m.start())
         known = gazetteer.best_city(name, self.countries)
@@ -282,9 +282,7 @@ class PlaceFinder:
         """A named sea or region, with the compass word before it ("the southern Red Sea")."""
         name = self.text[start:end]
         country = feature_country(self.lex, name)
-        direction = re.search(
-            rf"(?:{self.lex.directions})\s+$", self.text[max(0, start - 30) : start]
-        )
+        direction = _places_patterns_extra()[2].search(self.text, max(0, start - 30), start)
         if direction:
             name = direction.group().strip() + " " + name
         lead = self._lead_start(start, start - 30)
@@ -313,6 +311,20 @@ class PlaceFinder:
                 name = _country_name(m.code)
                 quote_end = m.end + (placed.end() if placed else 0)
                 yield Place(m.start, quote_end, name, COUNTRY, frozenset({m.code}))
+
+
+_OF = re.compile(r"\s+of\b")
+
+
+@functools.cache
+def _places_patterns_extra() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """A name with its compass word; a compass word at the start; one at the end."""
+    directions = lexicon().directions
+    return (
+        re.compile(rf"(?:(?:{directions})\s+)?{_NAME}"),
+        re.compile(rf"(?:{directions})\s+"),
+        re.compile(rf"(?:{directions})\s+$"),
+    )
 
 
 @functools.cache

@@ -8,6 +8,7 @@ the decoded text, but every quote they emit must be verbatim source text, so
 
 from __future__ import annotations
 
+import bisect
 import functools
 import html
 import html.entities
@@ -142,10 +143,27 @@ def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans = []
     begin = start
     for m in _SENTENCE_END.finditer(text, start, end):
-        if _NO_BREAK_BEFORE.search(text, begin, m.start() + 1):
+        if _NO_BREAK_BEFORE.search(text, max(begin, m.start() - 12), m.start() + 1):
             continue
         stop = m.end() - len(m.group()) + len(m.group().rstrip())
         spans.append(_strip(text, begin, stop))
         begin = m.end()
     spans.append(_strip(text, begin, end))
     return [(s, e) for s, e in spans if e > s]
+
+
+class Occurrences:
+    """Where a pattern matches in a text, found in one pass and asked about by range:
+    cheaper than searching each sentence and clause again."""
+
+    def __init__(self, pattern: re.Pattern[str], text: str) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        for m in pattern.finditer(text):
+            self._starts.append(m.start())
+            self._ends.append(m.end())
+
+    def within(self, start: int, end: int) -> bool:
+        """Whether a match lies wholly inside ``[start, end)``."""
+        i = bisect.bisect_left(self._starts, start)
+        return i < len(self._starts) and self._starts[i] < end and self._ends[i] <= end

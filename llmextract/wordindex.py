@@ -18,6 +18,7 @@ from collections.abc import Iterator
 
 _WORD = re.compile(r"[A-Za-z]+")
 _ESCAPE = re.compile(r"\\[A-Za-z]")
+_POSSESSIVE_S = re.compile(r"(?:\[[’']+\]|[’'])s\b")
 _PREFIX = 5
 
 
@@ -36,7 +37,8 @@ def keys(pattern: re.Pattern[str]) -> frozenset[str]:
     """The keys of every literal word in ``pattern``'s source (``\\w``, ``\\d`` and other
     escapes are not words). A match always starts with one of them, as long as no
     alternative starts with a character class or digit: the lexicon's lists do not."""
-    source = _ESCAPE.sub(" ", pattern.pattern)
+    # escapes are no words, nor is the s of a possessive: no match starts there
+    source = _POSSESSIVE_S.sub(" ", _ESCAPE.sub(" ", pattern.pattern))
     literal = _WORD.findall(source)
     # "Scuds?" is written with its s; the text may say "Scud"
     return frozenset(word_key(w) for w in literal) | frozenset(

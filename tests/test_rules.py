@@ -492,3 +492,11 @@ def test_rules_output_on_the_dev_articles_loses_nothing_to_grounding():
         assert not drops, (doc.doc_id, drops)
         found += len(result.events)
     assert found > 0
+
+
+def test_a_strike_named_only_as_a_strike_is_relevant():
+    relevant, _ = rules.is_relevant(
+        "An Israeli strike on a house killed 12 people, health officials said. The military "
+        "said it had struck a commander."
+    )
+    assert relevant

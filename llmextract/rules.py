@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -506,7 +505,7 @@ def is_relevant(text: str) -> tuple[bool, float]:
 
     Weighs strike vocabulary against the words of sport, labour and trade that borrow it:
     strike nouns, weapons and platforms, interception and shelling verbs count 1 each;
-    a bare "strike", "struck", "attack" or a threat half; military context ("forces",
+    a bare "strike", "struck", "attack" or a threat 0.75; military context ("forces",
     "killed") a quarter; each borrowed phrase ("strike rate", "workers") takes 1.5 away.
     Recall comes first: an evidence of 2 passes. The score grows with the evidence.
     """
@@ -520,7 +519,7 @@ def is_relevant(text: str) -> tuple[bool, float]:
     weak = count(lex.bare_strike_nouns, lex.hit_verbs, lex.plan_cues)
     context = count(lex.military_context)
     borrowed = count(lex.non_military)
-    evidence = strong + 0.5 * weak + 0.25 * context - 1.5 * borrowed
+    evidence = strong + 0.75 * weak + 0.25 * context - 1.5 * borrowed
     score = 1.0 - math.exp(-max(evidence, 0.0) / 4.0)
     return evidence >= 2.0 and strong + context > 0, round(score, 3)
 

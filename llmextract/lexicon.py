@@ -47,6 +47,8 @@ class ActorGroup:
     name: str
     pattern: re.Pattern[str]
     country: str | None
+    also_place: bool = False
+    """A capital that speaks for its government ("Moscow said") but is a place too."""
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,7 @@ def lexicon() -> Lexicon:
                 g["name"],
                 re.compile(r"(?<![\w-])(?:" + g["pattern"] + r")(?![\w-])"),
                 g["country"] or None,
+                g.get("place", False),
             )
             for g in actors["groups"]
         ),

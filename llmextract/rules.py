@@ -481,7 +481,7 @@ class _Article:
 
 
 _WEAPON_LEAD = re.compile(
-    r"^(?:(?:an?|the|two|three|four|five|six|seven|eight|nine|ten|\d[\d,]*|several|dozens\s+of|"
+    r"^(?:(?:an?|the|its|their|two|three|four|five|six|seven|eight|nine|ten|\d[\d,]*|several|dozens\s+of|"
     r"about|around|more\s+than|at\s+least|all|some)\s+)+",
     re.IGNORECASE,
 )

@@ -90,6 +90,11 @@ _SUBJECT_BOUNDARY = re.compile(
     r"\b(?:(?:said|says|added|announced)(?:\s+on\s+\w+)?(?:\s+that)?|that|after|when|and|as|"
     r"while|but)\s+"
 )
+_OWN = re.compile(r"(?:its|their)\s", re.IGNORECASE)
+_SAID_BEFORE = re.compile(r"\s(?:said|says|claimed|announced)(?:\s+on\s+\w+)?(?:\s+that)?\s+$")
+_PASSIVE_BEFORE = re.compile(
+    r"\b(?:was|were|had\s+been|have\s+been|has\s+been|being|been)\s+(?:\w+ly\s+)?$"
+)
 _TARGET_PREPOSITION = re.compile(r"\s+(?:at|into|on|onto|toward|towards|against)\s+")
 # Clause breaks: ; : ( ) a comma (not in "1,400") or a spaced dash; spaces around are trimmed.
 _CLAUSE_BREAK = re.compile(r"[;:()]|,(?!\d{3})|(?<=\s)[—–-](?=\s)")
@@ -130,7 +135,7 @@ def _frames() -> dict[str, re.Pattern[str]]:
             r"(?:[’']s\s+(?:[\w-]+\s+){0,2}?(?:leader|chief|commander|spokesman|spokesperson|head|"
             r"forces|military|army|navy|armed\s+wing))?"
             r"(?:\s+(?P<speech>said|warned|threatened|vowed|announced|added|confirmed|claimed|stated)"
-            r"(?:\s+on\s+\w+)?(?:\s+that)?\s+(?:it|they|its\s+[\w-]+(?:\s+[\w-]+)?))?"
+            r"(?:\s+on\s+\w+)?(?:\s+that)?\s+(?:it|they|(?P<own>its\s+[\w-]+(?:\s+[\w-]+)?)))?"
             + _AUXILIARIES
             + rf"\s+(?:(?P<planned>{lex.plan_cues.pattern})|(?P<verb>"
             + "|".join([lex.hit_verbs.pattern, lex.launch_verbs.pattern, lex.conduct_verbs.pattern])
@@ -282,7 +287,11 @@ class MentionFinder:
             verb = _frames()["weapon_verb"].match(self.text, end, ce)
             if not verb or re.match(r"\s+(?:by|from)\b", self.text[verb.end() : ce]):
                 continue  # "missiles fired by ...": a participle, not the clause's verb
+            attacker = self._attacker_near(np.start, end, ce)
             kind = Kind.REFERENCE if np.definite else Kind.REPORT
+            speaker = self._speaker(cs, np.start) if _OWN.match(self.text, np.start) else None
+            if speaker is not None:  # "the agency said its drones hit ...": its own report
+                kind, attacker = Kind.REPORT, speaker
             weapon = NounPhrase(np.start, end, np.head_start, np.definite, np.possessor)
             found.append(
                 Mention(
@@ -294,7 +303,8 @@ class MentionFinder:
                     kind,
                     Status.OCCURRED,
                     weapon=weapon,
-                    attacker=self._attacker_near(np.start, end, ce),
+                    attacker=attacker,
+                    claimed_by_speaker=speaker is not None,
                     object_start=verb.end(),
                 )
             )
@@ -347,6 +357,9 @@ class MentionFinder:
                 end = extend_coordination(self.text, np.end, ce, self.lex)
                 weapon_np = NounPhrase(np.start, end, np.head_start, np.definite, np.possessor)
             object_start = self._object_start(m.end(), weapon_np.end if weapon_np else None, ce)
+            own = m["own"] and self._find(self.lex.any_weapon, m.start("own"), m.end("own"))
+            if weapon_np is None and own:  # "said its drones hit": the drones
+                weapon_np = NounPhrase(m.start("own"), own.end(), own.start(), False)
             platform = self._find(self.lex.any_weapon, actor.start, actor.end)
             if weapon_np is None and platform:  # "Russian jets struck": the jets
                 weapon_np = NounPhrase(actor.start, actor.end, platform.start(), False)
@@ -470,6 +483,9 @@ class MentionFinder:
     def _interceptions(self, sentence: Sentence, cs: int, ce: int) -> list[Mention]:
         found = []
         for v in self.index.finditer(self.lex.intercept_verbs, cs, ce):
+            if _PASSIVE_BEFORE.search(self.text, max(cs, v.start() - 30), v.start()):
+                found += self._passive_interception(sentence, cs, ce, v)
+                continue
             w = self._find(self.lex.any_weapon, v.end(), min(ce, v.end() + 70))
             if w is None or self.lex.strike_nouns.match(self.text, w.start()):
                 continue
@@ -480,13 +496,10 @@ class MentionFinder:
             end = extend_coordination(self.text, np.end, sentence.end, self.lex)
             ce = max(ce, _clause_end_after(self.text, end, sentence.end))
             definite = np.definite or bool(_DEFINITE_OBJECT.match(between))
-            passive_subject = re.search(_PASSIVE + r"$", self.text[cs : v.start()] + " ")
-            if passive_subject:
-                continue
-            subject = self._subject_start(cs, v.start())
             kind = Kind.REFERENCE if definite else Kind.REPORT
             weapon = NounPhrase(np.start, end, np.head_start, definite, np.possessor)
             attacker = self._attacker_in(np.start, end) or self._attacker_after(end, ce)
+            subject = self._subject_start(cs, v.start())
             found.append(
                 Mention(
                     sentence,
@@ -502,6 +515,35 @@ class MentionFinder:
             )
         return found
 
+    def _passive_interception(
+        self, sentence: Sentence, cs: int, ce: int, verb: re.Match[str]
+    ) -> list[Mention]:
+        """ "A Russian missile was intercepted over Kyiv": the weapon is the subject."""
+        passive = _PASSIVE_BEFORE.search(self.text, max(cs, verb.start() - 30), verb.start())
+        assert passive is not None
+        weapons = list(self.index.finditer(self.lex.any_weapon, cs, passive.start()))
+        if not weapons or self.text[weapons[-1].end() : passive.start()].strip():
+            return []  # "most of them were shot down": no weapon named as the subject
+        w = weapons[-1]
+        np = noun_phrase(self.text, w.start(), w.end(), cs)
+        if not self._subject_position(cs, np.start):
+            return []
+        kind = Kind.REFERENCE if np.definite else Kind.REPORT
+        attacker = self._attacker_in(np.start, w.end()) or self._attacker_after(verb.end(), ce)
+        return [
+            Mention(
+                sentence,
+                cs,
+                ce,
+                np.start,
+                verb.end(),
+                kind,
+                Status.INTERCEPTED,
+                weapon=NounPhrase(np.start, w.end(), np.head_start, np.definite, np.possessor),
+                attacker=attacker,
+            )
+        ]
+
     def _object_start(self, verb_end: int, weapon_end: int | None, limit: int) -> int | None:
         """Where the thing hit is named: right after a verb of hitting ("struck a
         market"), or after "at"/"into"/"on" past a fired weapon ("fired a missile into
@@ -516,6 +558,14 @@ class MentionFinder:
         return at.end() if at else None
 
     # -- attackers -------------------------------------------------------------------
+
+    def _speaker(self, cs: int, at: int) -> ActorPhrase | None:
+        """The armed party that says what follows: "Ukraine's military said (that) ..."."""
+        said = _SAID_BEFORE.search(self.text, cs, at)
+        if said is None:
+            return None
+        found = actors(self.text, cs, said.start())
+        return found[0] if found else None
 
     def _subject_start(self, cs: int, verb_start: int) -> int:
         """Where the subject before a verb starts: after the last "that"/"said" or the

@@ -197,24 +197,21 @@ class ActorPhrase:
 
 
 @functools.cache
-def _actor_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _actor_head() -> re.Pattern[str]:
+    """What makes a country or demonym an armed party: a head ("forces", "military") or a
+    platform ("warplanes", "F-35 jets and warships")."""
     lex = lexicon()
     platforms = lex.any_weapon.pattern
     modifier = r"(?:[A-Z0-9][\w-]*|[a-z]+-[\w-]+|cruise|ballistic|fighter|attack|armed|naval)"
     platform = rf"(?:{modifier}\s+){{0,2}}?(?i:{platforms})"
-    head = re.compile(rf"\s+(?:(?i:{lex.actor_heads})\b|{platform}(?:\s+and\s+{platform})?)")
-    # Names start with a capital, "al-" or "the ": other positions fail at the lookahead.
-    groups = re.compile(
-        r"(?=[A-Z]|al[ -]|the\s)(?:"
-        + "|".join(f"(?P<g{i}>{g.pattern.pattern})" for i, g in enumerate(lex.groups))
-        + ")"
-    )
-    return head, groups
+    return re.compile(rf"\s+(?:(?i:{lex.actor_heads})\b|{platform}(?:\s+and\s+{platform})?)")
 
 
+@functools.cache
 def actor_names() -> re.Pattern[str]:
-    """Every armed group's name pattern, for telling groups from places."""
-    return _actor_patterns()[1]
+    """The names of armed groups that are not places, for telling groups from places."""
+    groups = [g.pattern.pattern for g in lexicon().groups if not g.also_place]
+    return re.compile("|".join(groups))
 
 
 def actors(text: str, start: int, end: int) -> list[ActorPhrase]:
@@ -236,7 +233,7 @@ def _all_actors(text: str) -> list[ActorPhrase]:
     """Every armed party of one text, found once however often it is asked about."""
     start, end = 0, len(text)
     lex = lexicon()
-    head, _ = _actor_patterns()
+    head = _actor_head()
     index = word_index(text)
     found: list[ActorPhrase] = []
     for group in lex.groups:
@@ -252,7 +249,9 @@ def _all_actors(text: str) -> list[ActorPhrase]:
         h = head.match(text, c.end + (2 if possessive else 0), end)
         if h and re.search(lex.actor_heads, h.group(), re.IGNORECASE):
             found.append(
-                ActorPhrase(c.start, h.end(), f"{word} {h.group().strip()}", frozenset({c.code}))
+                ActorPhrase(
+                    c.start, h.end(), " ".join(text[c.start : h.end()].split()), frozenset({c.code})
+                )
             )
         elif h:
             found.append(

@@ -117,6 +117,20 @@ def test_intercepted_drones_take_their_party_from_the_adjective():
     assert event.attacker is not None and event.attacker.name == "Houthis"
 
 
+def test_a_missile_that_was_intercepted_is_the_subject_of_an_interception():
+    event = only("A Russian hypersonic missile was intercepted over Kyiv early on Monday.")
+    assert event.status is Status.INTERCEPTED
+    assert event.attacker is not None and event.attacker.name == "Russian military"
+    assert event.location is not None and event.location.name == "Kyiv"
+
+
+def test_most_of_them_were_shot_down_is_no_new_strike():
+    found = events(
+        "Russia fired 20 drones at the city of Sumy on Monday. Most of them were shot down."
+    )
+    assert [e.status for e in found] == [Status.OCCURRED]
+
+
 def test_a_vow_to_strike_is_a_planned_strike():
     event = only("Israel would strike Hezbollah targets across Lebanon, the defence minister said.")
     assert event.status is Status.PLANNED
@@ -146,6 +160,14 @@ def test_a_party_that_says_it_struck_has_claimed_it():
     event = only("The Israeli military said it struck a weapons depot in the town of Nabatieh.")
     assert event.attacker is not None and event.attacker.name == "Israeli military"
     assert event.attacker.attribution is Attribution.CLAIMED
+
+
+def test_its_weapons_in_a_partys_own_statement_are_its_claimed_strike():
+    event = only("Ukraine's navy said its drones had hit a Russian warship near Novorossiysk.")
+    assert event.attacker is not None
+    assert event.attacker.name == "Ukraine's navy"
+    assert event.attacker.attribution is Attribution.CLAIMED
+    assert event.weapon is not None and event.weapon.name == "drones"
 
 
 def test_by_phrase_names_the_attacker():

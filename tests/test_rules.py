@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import llmextract
 from llmextract import Extractor, extract_document, rules
 from llmextract.schema import (
     Attribution,
@@ -517,7 +518,7 @@ def test_rules_output_on_the_dev_articles_loses_nothing_to_grounding():
 
 
 def test_a_strike_named_only_as_a_strike_is_relevant():
-    relevant, _ = rules.is_relevant(
+    relevant, _ = llmextract.is_relevant(
         "An Israeli strike on a house killed 12 people, health officials said. The military "
         "said it had struck a commander."
     )

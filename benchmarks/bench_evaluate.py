@@ -18,7 +18,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from llmextract import grounding
 from llmextract.dataset import LabelledDocument, LabelledSet
 from llmextract.evaluate import evaluate
 from llmextract.quotes import locate_quotes
@@ -101,18 +100,7 @@ def build() -> tuple[LabelledSet, list[DocumentResult]]:
     return LabelledSet(Path("synthetic"), documents), results
 
 
-def value_checks_available() -> bool:
-    try:
-        grounding.unsupported_values(locate_quotes(gold_event(0, 0), sentence(0, 0)))
-    except NotImplementedError:
-        return False
-    return True
-
-
 def main() -> None:
-    if not value_checks_available():
-        print("grounding.unsupported_values is not implemented here: timing without it")
-        grounding.unsupported_values = lambda event: []  # type: ignore[assignment]
     gold, results = build()
     times = []
     for _ in range(RUNS):

@@ -45,7 +45,13 @@ log = logging.getLogger("llmextract")
 
 # Diagnostics that mean "the model got something wrong": these are sent back on re-ask.
 REASK_CODES = frozenset(
-    {"event_dropped", "quote_not_found", "value_unsupported", "country_invalid"}
+    {
+        "event_dropped",
+        "quote_not_found",
+        "quote_in_instructions",
+        "value_unsupported",
+        "country_invalid",
+    }
 )
 DEFAULT_MAX_INPUT_CHARS = 200_000
 
@@ -114,7 +120,7 @@ class _EventGrounder:
     published: dt.date | None
     index: int
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    anchor: int | None = None
+    anchor: tuple[int, int] | None = None  # the event's first evidence span
 
     def note(self, code: str, path: str, message: str, quote: str | None = None) -> None:
         self.diagnostics.append(
@@ -125,6 +131,15 @@ class _EventGrounder:
         found = self.grounder.locate(quote, near=self.anchor)
         if found is None:
             self.note("quote_not_found", path, f"quote not found in the article: {quote!r}", quote)
+        elif self.grounder.in_instructions(found):
+            self.note(
+                "quote_in_instructions",
+                path,
+                f"quote comes from text addressed to a language model, not from reporting: "
+                f"{quote!r}",
+                quote,
+            )
+            return None
         return found
 
     def named(self, quote: str, name: str, path: str) -> Span | None:
@@ -228,7 +243,7 @@ class _EventGrounder:
                 "event_dropped", "evidence", "no evidence quote of this event is in the article"
             )
             return None
-        self.anchor = evidence[0].start
+        self.anchor = (evidence[0].start, evidence[0].end)
         targets = [self.target(t, f"targets.{i}") for i, t in enumerate(ev.targets)]
         claims = [self.casualty(c, f"casualties.{i}") for i, c in enumerate(ev.casualties)]
         return StrikeEvent(

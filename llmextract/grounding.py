@@ -54,7 +54,12 @@ _QUOTE_MARKS = {
 }
 _DASHES = frozenset("‐‑‒–—―−﹘﹣－")
 _GAP = "\x00"  # marks a character the normalised view drops
-_INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff" + _GAP)
+# Soft hyphen, zero-width characters, BOM, and bidirectional controls (marks, embeddings,
+# overrides, isolates): they change how text looks or flows, never what it says.
+_INVISIBLE = frozenset(
+    "\u00ad\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u061c"
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069" + _GAP
+)
 # Runs to rewrite: any run holding a dropped character, or several spaces.
 _RUN = re.compile("[ \x00]*\x00[ \x00]*| {2,}")
 
@@ -141,8 +146,17 @@ def _at_word_edges(text: str, start: int, end: int) -> bool:
     return not (cuts_left or cuts_right)
 
 
-def _distance(start: int, end: int, near: int) -> int:
-    return max(start - near, near - end, 0)
+Near = int | tuple[int, int]
+"""Where a quote is expected: an offset, or a span (start, end) such as an event's evidence."""
+
+
+def _interval(near: Near) -> tuple[int, int]:
+    return (near, near) if isinstance(near, int) else near
+
+
+def _distance(start: int, end: int, near: tuple[int, int]) -> int:
+    """Characters between ``start:end`` and the ``near`` interval (0 when they touch)."""
+    return max(start - near[1], near[0] - end, 0)
 
 
 @dataclass(frozen=True)
@@ -153,10 +167,10 @@ class _Found:
 
 
 def _occurrence(
-    haystack: str, needle: str, near: int | None, view: _View | None = None
+    haystack: str, needle: str, near: tuple[int, int] | None, view: _View | None = None
 ) -> _Found | None:
     """The best occurrence of ``needle``: whole-word ones first, then the one closest to
-    ``near`` (an original offset), else the first. ``view`` maps a normalised haystack
+    ``near`` (an interval of original offsets), else the first. ``view`` maps a normalised haystack
     back to original offsets."""
     best: _Found | None = None
     best_key: tuple[bool, int] | None = None
@@ -243,13 +257,24 @@ class Grounder:
     def _view(self) -> _View:
         return _normalized_view(self.source)
 
-    def locate(self, quote: str, *, near: int | None = None) -> Span | None:
+    @functools.cached_property
+    def instruction_ranges(self) -> list[tuple[int, int]]:
+        """Sentences of the source that address a language model instead of reporting news
+        (see :func:`addressed_to_model`); no value may be grounded in them."""
+        return addressed_to_model(self.source)
+
+    def in_instructions(self, span: Span) -> bool:
+        """Whether ``span`` overlaps a sentence that addresses a model."""
+        return any(span.start < end and start < span.end for start, end in self.instruction_ranges)
+
+    def locate(self, quote: str, *, near: Near | None = None) -> Span | None:
         """Where ``quote`` stands in the source; ``None`` when it is not there (or blank).
 
-        ``near`` (an offset, e.g. the event's evidence start) picks among several
+        ``near`` (an offset, or a span such as the event's evidence) picks among several
         occurrences the one closest to it; without it, the first. Whole-word occurrences
         win over ones that cut a word, exact over normalised.
         """
+        near = None if near is None else _interval(near)
         stripped = quote.strip()
         if not stripped:
             return None
@@ -269,7 +294,7 @@ class Grounder:
     def _span(self, start: int, end: int, match: MatchKind) -> Span:
         return Span(text=self.source[start:end], start=start, end=end, match=match)
 
-    def _fuzzy(self, quote: str, near: int | None) -> Span | None:
+    def _fuzzy(self, quote: str, near: tuple[int, int] | None) -> Span | None:
         if len(quote) < self.min_fuzzy_length:
             return None
         text = self._view.text
@@ -281,11 +306,11 @@ class Grounder:
         start, end = self._view.original_span(best.start, best.end)
         return self._span(start, end, MatchKind.FUZZY)
 
-    def _nearest_as_good(self, quote: str, near: int, best: _Alignment) -> _Alignment:
+    def _nearest_as_good(self, quote: str, near: tuple[int, int], best: _Alignment) -> _Alignment:
         """An alignment as similar as ``best`` but closer to ``near``, searched in windows
         around it that grow fourfold until one holds such a match."""
         text = self._view.text
-        centre = self._view.to_normalized(near)
+        centre = self._view.to_normalized((near[0] + near[1]) // 2)
         reach = len(quote)
         while True:
             lo, hi = max(centre - reach, 0), min(centre + reach, len(text))
@@ -320,7 +345,36 @@ class Grounder:
         return max(acceptable, key=lambda c: (c.similarity, -abs(c.end - c.start - len(quote))))
 
 
-def locate(quote: str, source: str, *, near: int | None = None) -> Span | None:
+# Phrases by which text addresses a language model. A news report has no reason to use
+# them; an article that does is trying to steer the extraction (prompt injection).
+_TO_MODEL = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+|the\s+|your\s+)*"
+    r"(?:previous|prior|above|earlier|preceding|system|original)\s+"
+    r"(?:instructions?|prompts?|rules|messages|directions)"
+    r"|\bsystem\s+prompt\b|\bnew\s+instructions?\s*:|\bas\s+an?\s+(?:AI|language\s+model)\b"
+    r"|\byou\s+are\s+now\b|\b(?:assistant|AI|LLM|language\s+model|extractor)\s*[,:]\s*"
+    r"(?:you\s+must|report|output|return|extract|add|include)\b"
+    r"|<\|im_start\|>|\[/?INST\]|^\s*#{2,}\s*instructions?\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
+
+
+def addressed_to_model(text: str) -> list[tuple[int, int]]:
+    """Character ranges of the sentences in ``text`` that address a language model."""
+    ranges: list[tuple[int, int]] = []
+    for match in _TO_MODEL.finditer(text):
+        start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, match.start())), default=0)
+        following = _SENTENCE_END.search(text, match.end())
+        end = following.end() if following else len(text)
+        if ranges and start <= ranges[-1][1]:
+            ranges[-1] = (ranges[-1][0], max(end, ranges[-1][1]))
+        else:
+            ranges.append((start, end))
+    return ranges
+
+
+def locate(quote: str, source: str, *, near: Near | None = None) -> Span | None:
     """One-off :meth:`Grounder.locate`."""
     return Grounder(source).locate(quote, near=near)
 

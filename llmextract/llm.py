@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import contextvars
 import email.utils
+import functools
 import logging
 import os
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -74,11 +76,71 @@ class Mode(StrEnum):
     MD_JSON = "md_json"
 
 
+@functools.lru_cache(maxsize=32)
+def _schema_model(response_model: type[BaseModel]) -> type[BaseModel]:
+    """instructor's wrapper of ``response_model``, made once. Given the plain model,
+    instructor builds a new wrapper class, and so a new JSON schema, on every call: about
+    10 ms of CPU a document, most of the library's own time."""
+    import instructor
+
+    wrapped: type[BaseModel] = instructor.openai_schema(response_model)
+    return wrapped
+
+
 def _patched_create(create: Any, mode: Mode) -> Any:
     """``create`` wrapped by instructor: structured output and validation re-asks."""
     import instructor
 
-    return instructor.patch(create=create, mode=instructor.Mode[mode.name])
+    patched = instructor.patch(create=create, mode=instructor.Mode[mode.name])
+    guard_library_logs()  # after the import, so that every library logger exists
+    return patched
+
+
+# -- keeping keys out of logs ---------------------------------------------------------------
+
+_KEY_SHAPED = re.compile(r"sk-[A-Za-z0-9_-]{8,}|(?<=Bearer )[A-Za-z0-9._~+/=-]{8,}")
+_LIBRARY_LOGGERS = ("instructor", "openai", "httpx", "httpx2", "httpcore")
+
+
+def mask_secrets(text: str, secrets: set[str] | frozenset[str] = frozenset()) -> str:
+    """``text`` with every known secret and anything shaped like an API key masked."""
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return _KEY_SHAPED.sub("***", text)
+
+
+class _MaskSecrets(logging.Filter):
+    """Masks keys in the records of the HTTP and model libraries, whose messages can quote
+    a server's error body verbatim (and servers echo keys back in authentication errors)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask_secrets(message, self.secrets)
+        if masked != message:
+            record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_secrets(record.exc_text, self.secrets)
+        return True
+
+
+_MASK = _MaskSecrets()
+
+
+def guard_library_logs(secret: str | None = None) -> None:
+    """Attach the key-masking filter to every library logger that exists now."""
+    if secret:
+        _MASK.secrets.add(secret)
+    for name in list(logging.root.manager.loggerDict):
+        if name.split(".")[0] in _LIBRARY_LOGGERS:
+            logger = logging.getLogger(name)
+            if _MASK not in logger.filters:
+                logger.addFilter(_MASK)
 
 
 class LLMSettings(BaseModel):
@@ -290,6 +352,7 @@ class LLMClient:
 
     def _client_options(self) -> dict[str, Any]:
         key = self.settings.api_key.get_secret_value() if self.settings.api_key else None
+        guard_library_logs(key)
         return {
             "api_key": key or LOCAL_PLACEHOLDER_KEY,
             "base_url": self.settings.endpoint,
@@ -302,7 +365,7 @@ class LLMClient:
         request: dict[str, Any] = {
             "model": s.model,
             "messages": messages,
-            "response_model": response_model,
+            "response_model": _schema_model(response_model),
             "max_retries": s.validation_retries,
             "temperature": s.temperature,
         }
@@ -332,7 +395,7 @@ class LLMClient:
             try:
                 result = patched(**self._request(messages, response_model))
             except Exception as exc:
-                raise _translate(exc, state) from exc
+                raise _without_raw_cause(_translate(exc, state), exc) from None
         return result, state.usage + Usage(seconds=time.perf_counter() - started)
 
     async def acomplete(
@@ -364,7 +427,7 @@ class LLMClient:
             try:
                 result = await patched(**self._request(messages, response_model))
             except Exception as exc:
-                raise _translate(exc, state) from exc
+                raise _without_raw_cause(_translate(exc, state), exc) from None
         return result, state.usage + Usage(seconds=time.perf_counter() - started)
 
     def close(self) -> None:
@@ -393,6 +456,14 @@ def _checked(completion: Any, state: CallState) -> Any:
             "raise max_tokens or split the article"
         )
     return completion
+
+
+def _without_raw_cause(error: LLMExtractError, original: Exception) -> LLMExtractError:
+    """The typed error, chained to ``original`` only when that is ours: library exceptions
+    quote server bodies (which can echo the key) and whole completions."""
+    if original is not error and isinstance(original, LLMExtractError):
+        error.__cause__ = original
+    return error
 
 
 def _translate(exc: Exception, state: CallState) -> LLMExtractError:

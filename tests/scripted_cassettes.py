@@ -113,6 +113,39 @@ ALBU_KAMAL_EVENTS: list[dict[str, Any]] = [
 ]
 
 
+# The answer to tests/data/kharkiv.txt (published 2024-05-26).
+KHARKIV_EVENTS: list[dict[str, Any]] = [
+    {
+        "strike_type": "air_strike",
+        "status": "occurred",
+        "role": "main",
+        "summary": "A Russian guided bomb hit a Kharkiv hardware store, killing at least 12.",
+        "evidence": ["A Russian guided bomb hit a hardware store in Kharkiv on Saturday"],
+        "attacker": {"quote": "A Russian guided bomb", "name": "Russia", "attribution": "reported"},
+        "targets": [{"quote": "a hardware store", "name": "hardware store", "kind": "civilians"}],
+        "location": {"quote": "in Kharkiv", "name": "Kharkiv", "countries": ["UKR"]},
+        "date": {
+            "quote": "on Saturday",
+            "start": "2024-05-25",
+            "end": "2024-05-25",
+            "precision": "day",
+        },
+        "weapon": {"quote": "guided bomb", "name": "guided bomb"},
+        "casualties": [
+            {
+                "quote": "killing at least 12 people",
+                "outcome": "killed",
+                "low": 12,
+                "high": None,
+                "victims": "people",
+                "victim_group": "civilians",
+                "source": "regional governor Oleh Syniehubov",
+            }
+        ],
+    }
+]
+
+
 def _variant(**changes: Any) -> list[dict[str, Any]]:
     """The Albu Kamal answer with changes to the main event (dotted paths)."""
     events = copy.deepcopy(ALBU_KAMAL_EVENTS)
@@ -264,6 +297,15 @@ SCRIPTED: tuple[Scripted, ...] = (
         "server_error_then_ok",
         OPENAI_URI,
         (error_reply(500, "Internal Server Error", "The server had an error"), tool_reply(VALID)),
+    ),
+    Scripted(
+        "eval_three_articles",
+        OPENAI_URI,
+        (
+            tool_reply(VALID, n=1),
+            tool_reply(events_json([]), n=2),
+            tool_reply(events_json(KHARKIV_EVENTS), n=3),
+        ),
     ),
     Scripted(
         "truncated_reply",

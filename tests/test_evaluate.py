@@ -558,10 +558,13 @@ def test_cli_eval_rejects_an_unknown_role(labelled, tmp_path):
     assert "side" in result_.output
 
 
-def test_cli_eval_without_predictions_says_what_is_missing(labelled):
-    result_ = runner.invoke(app, ["eval", str(labelled.root)])
-    assert result_.exit_code == 1
-    assert "--predictions" in result_.stderr
+def test_cli_eval_with_nothing_configured_runs_the_rules_backend_and_says_so(
+    labelled, no_model_env
+):
+    result_ = runner.invoke(app, ["eval", str(labelled.root), "--bootstrap", "0"])
+    assert result_.exit_code == 0, result_.output
+    assert "offline rules backend" in result_.stderr
+    assert "rules" in result_.stdout
 
 
 def test_cli_eval_reports_a_bad_prediction_file_without_a_traceback(labelled, tmp_path):

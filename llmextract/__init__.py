@@ -51,6 +51,15 @@ from llmextract.schema import (
 
 __version__ = "0.1.0"
 
+
+def is_relevant(text: str) -> tuple[bool, float]:
+    """Cheap test for whether an article may report a strike: (verdict, score in [0, 1]).
+    The offline pre-filter of :mod:`llmextract.rules`, imported on first use."""
+    from llmextract import rules
+
+    return rules.is_relevant(text)
+
+
 __all__ = [
     "SCHEMA_VERSION",
     "Actor",
@@ -92,4 +101,5 @@ __all__ = [
     "aextract_events",
     "extract_document",
     "extract_events",
+    "is_relevant",
 ]

@@ -101,5 +101,5 @@ def test_eval_with_rules_and_a_prediction_file_compares_them(tmp_path, no_model_
 
     assert result.exit_code == 0, result.output
     comparison = json.loads(report.read_text())
-    names = [r["run"] for r in comparison["reports"]]
+    names = [r["run"] for r in comparison["runs"]]
     assert names == ["rules", "gold"]

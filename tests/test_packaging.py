@@ -77,3 +77,8 @@ def test_installed_package_loads_its_own_prompts(wheel, tmp_path):
     from llmextract.prompts import load_prompts
 
     assert version == load_prompts().version  # same files, same version
+
+
+def test_wheel_carries_the_rules_vocabulary(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "llmextract/rules_data.toml" in names

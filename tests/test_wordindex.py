@@ -1,0 +1,73 @@
+"""WordIndex finds exactly what the patterns themselves find, only faster."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from llmextract.gazetteer import _country_first_words, _country_pattern
+from llmextract.lexicon import lexicon
+from llmextract.wordindex import WordIndex, keys, word_key
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLES = sorted((ROOT / "datasets" / "strikes-v1" / "dev" / "articles").glob("*.txt"))
+LISTS = [
+    "any_weapon",
+    "strike_nouns",
+    "bare_strike_nouns",
+    "hit_verbs",
+    "launch_verbs",
+    "conduct_verbs",
+    "intercept_verbs",
+    "plan_cues",
+    "military_context",
+    "non_military",
+    "generic_actors",
+]
+
+
+def spans(matches):
+    return [(m.start(), m.end()) for m in matches]
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_the_index_finds_what_the_lexicon_pattern_finds(name):
+    pattern = getattr(lexicon(), name)
+    for path in ARTICLES:
+        text = path.read_text(encoding="utf-8")
+        assert spans(WordIndex(text).finditer(pattern)) == spans(pattern.finditer(text)), path
+
+
+def test_the_index_finds_every_country_mention():
+    pattern = _country_pattern()
+    for path in ARTICLES:
+        text = path.read_text(encoding="utf-8")
+        found = WordIndex(text).finditer(pattern, first=_country_first_words())
+        assert spans(found) == spans(pattern.finditer(text)), path
+
+
+def test_ranges_and_plural_forms():
+    pattern = re.compile(r"(?<![\w-])(?:Scuds?|jets?|missiles?)(?![\w-])", re.IGNORECASE)
+    text = "A Scud, two jets and a jet; missile then MISSILES."
+    index = WordIndex(text)
+    assert [m.group() for m in index.finditer(pattern)] == [
+        "Scud",
+        "jets",
+        "jet",
+        "missile",
+        "MISSILES",
+    ]
+    jets, semicolon = text.index("jets"), text.index(";")
+    assert [m.group() for m in index.finditer(pattern, jets, semicolon)] == ["jets", "jet"]
+    after = index.search(pattern, semicolon)
+    assert after is not None and after.group() == "missile"
+    assert index.search(pattern, 0, 2) is None
+
+
+def test_keys_are_short_prefixes_without_plural_s():
+    assert word_key("Missiles") == word_key("missile") == "missi"
+    assert word_key("jets") == word_key("jet") == "jet"
+    assert word_key("its") == "its"
+    assert keys(re.compile(r"Scuds?|F-\d+")) >= {"scud", "scuds", "f"}

@@ -34,6 +34,12 @@ _DATELINE = re.compile(
 )
 
 
+# C0 controls other than tab, newline and carriage return, and DEL: scraped text carries
+# stray ones (NUL included). The rules read them as spaces; one character for one keeps
+# every offset valid.
+_CONTROLS_AS_SPACES = {c: " " for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]}
+
+
 @dataclass(frozen=True)
 class Sentence:
     """One sentence of the decoded text: ``text[start:end]``."""
@@ -65,7 +71,7 @@ class TextView:
         pieces.append(source[done:])
         origin.extend(range(done, len(source)))
         origin.append(len(source))
-        self.text = "".join(pieces)
+        self.text = "".join(pieces).translate(_CONTROLS_AS_SPACES)
         self._origin = origin
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:

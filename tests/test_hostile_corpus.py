@@ -6,9 +6,8 @@ of input comes from files and records through `llmextract extract`: deeply neste
 null bytes, Unicode tricks, template syntax and a 1 MB single-line article. Nothing
 crashes, offsets stay exact, and what is refused gets a clear per-document error.
 
-The rules backend is not built on this branch yet (llmextract/rules.py is its interface):
-a stand-in quoting the article verbatim takes its place, so these tests exercise the
-reading, grounding and writing around it.
+The model backend is answered by a stub that quotes the article verbatim (Unicode tricks
+and all); the rules backend runs as it is.
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from llmextract import rules
 from llmextract.cli import app
 from llmextract.schema import QuotedEvent
 from tests.cli_runs import lines
@@ -48,8 +46,8 @@ def nested(depth: int) -> str:
 
 
 def quote_from_missile(text: str, published: dt.date | None) -> list[QuotedEvent]:
-    """Rules stand-in: one event whose evidence is the text from "mis" to the next full
-    stop, copied verbatim (Unicode tricks and all)."""
+    """What the stub model answers: one event whose evidence is the text from "mis" to the
+    next full stop, copied verbatim (Unicode tricks and all)."""
     start = text.find("mis")
     if start < 0:
         return []
@@ -99,10 +97,7 @@ def assert_spans_exact(results: list[dict], texts: dict[str, str]) -> None:
                 assert text[span["start"] : span["end"]] == span["text"], result["doc_id"]
 
 
-def test_rules_backend_reads_every_hostile_input_and_keeps_offsets_exact(
-    hostile_folder, tmp_path, monkeypatch
-):
-    monkeypatch.setattr(rules, "extract_quoted", quote_from_missile)
+def test_rules_backend_reads_every_hostile_input_and_keeps_offsets_exact(hostile_folder, tmp_path):
     out = tmp_path / "events.jsonl"
 
     result = CliRunner().invoke(
@@ -112,10 +107,14 @@ def test_rules_backend_reads_every_hostile_input_and_keeps_offsets_exact(
     assert result.exit_code == 1, result.output  # the problems below, and nothing else
     results = lines(out)
     assert {r["doc_id"] for r in results} == set(expected_texts())
-    assert all(len(r["events"]) == 1 for r in results)  # every text was read whole
+    found = {r["doc_id"] for r in results if r["events"]}
+    # Where the strike sentence is plainly readable (null bytes, 1 MB of filler, records),
+    # the rules find it; a homoglyph and a zero-width joiner hide its words, and the
+    # template's "{% if x %}" reads as a conditional.
+    assert found == {"null-bytes", "one-megabyte-line", "nested-ok", "null-in-record"}
     assert_spans_exact(results, expected_texts())
     [huge] = [r for r in results if r["doc_id"] == "one-megabyte-line"]
-    assert huge["events"][0]["evidence"][0]["start"] > 1_000_000
+    assert huge["events"][0]["evidence"][0]["start"] > 1_000_000  # the whole line was read
     problems = {e["doc_id"]: e for e in lines(tmp_path / "events.errors.jsonl")}
     assert set(problems) == set(EXPECTED_PROBLEMS)
     for doc_id, (stage, line, words) in EXPECTED_PROBLEMS.items():

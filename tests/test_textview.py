@@ -58,3 +58,11 @@ def test_headline_and_dateline_are_set_apart():
 def test_a_single_paragraph_has_no_headline():
     view = TextView("A drone struck a depot on Monday")
     assert [s.headline for s in view.sentences] == [False]
+
+
+def test_control_characters_read_as_spaces_with_offsets_kept():
+    source = "Officials\x00 said:\x07 a missile\x1b struck."
+    view = TextView(source)
+    assert view.text == "Officials  said:  a missile  struck."
+    start = view.text.index("a missile")
+    assert view.quote(start, start + len("a missile")) == "a missile"

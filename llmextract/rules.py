@@ -316,11 +316,11 @@ class _Article:
     def _blame(self, sentence: Sentence, events: list[_Event], owner: dict[int, _Event]) -> None:
         """ "Israel blamed Hamas for the attack": the party blamed for the sentence's strike,
         or for the last one reported."""
-        event = owner.get(sentence.index) or (max(events, key=lambda e: e.last) if events else None)
-        if event is None or event.blamed is not None:
-            return
         i = bisect.bisect_left(self._blame_words, sentence.start)
         if i == len(self._blame_words) or self._blame_words[i] >= sentence.end:
+            return  # no word of blame: most sentences, so this is checked first
+        event = owner.get(sentence.index) or (max(events, key=lambda e: e.last) if events else None)
+        if event is None or event.blamed is not None:
             return
         for m in _BLAME.finditer(self.text, sentence.start, sentence.end):
             group = next(g for g in ("who", "on", "resp") if m[g])

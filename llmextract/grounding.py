@@ -349,7 +349,7 @@ class Grounder:
 # them; an article that does is trying to steer the extraction (prompt injection).
 _TO_MODEL = re.compile(
     # fail fast: skip positions where no alternative can start (most of them)
-    r"(?=[adefilnosy<\[]|^)(?:"
+    r"(?:\b(?=[adefilnosy])|(?=[<\[])|^)(?:"
     r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+|the\s+|your\s+)*"
     r"(?:previous|prior|above|earlier|preceding|system|original)\s+"
     r"(?:instructions?|prompts?|rules|messages|directions)"

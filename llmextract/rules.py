@@ -192,7 +192,7 @@ def _fits(event: _Event, reading: _Reading) -> bool:
 
 _SENTENCE_DATE = re.compile(r"\s*,")
 _OPENING_PLACE = re.compile(r"(?:In|At|Near|Outside|Across|Inside)\s[^,]{2,80}(?=,)")
-_BLAME_WORD = re.compile(r"blame|accuse|responsible|\bheld\b")
+_BLAME_WORD = re.compile(r"(?=[barh])(?:blame|accuse|responsible|\bheld\b)")  # lookahead: fail fast
 _BLAME = re.compile(
     r"\b(?:blamed|blames|accused|accuses|held)\s+(?P<who>.{2,60}?)\s+(?:for|of|responsible)\b"
     r"|\bblamed\s+(?:it\s+|the\s+\w+\s+)?on\s+(?P<on>.{2,60}?)(?:[,.;]|\s+(?:for|and|as|set)\b|$)"

@@ -348,13 +348,15 @@ class Grounder:
 # Phrases by which text addresses a language model. A news report has no reason to use
 # them; an article that does is trying to steer the extraction (prompt injection).
 _TO_MODEL = re.compile(
+    # fail fast: skip positions where no alternative can start (most of them)
+    r"(?:\b(?=[adefilnosy])|(?=[<\[])|^)(?:"
     r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+|the\s+|your\s+)*"
     r"(?:previous|prior|above|earlier|preceding|system|original)\s+"
     r"(?:instructions?|prompts?|rules|messages|directions)"
     r"|\bsystem\s+prompt\b|\bnew\s+instructions?\s*:|\bas\s+an?\s+(?:AI|language\s+model)\b"
     r"|\byou\s+are\s+now\b|\b(?:assistant|AI|LLM|language\s+model|extractor)\s*[,:]\s*"
     r"(?:you\s+must|report|output|return|extract|add|include)\b"
-    r"|<\|im_start\|>|\[/?INST\]|^\s*#{2,}\s*instructions?\b",
+    r"|<\|im_start\|>|\[/?INST\]|^\s*#{2,}\s*instructions?\b)",
     re.IGNORECASE | re.MULTILINE,
 )
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")

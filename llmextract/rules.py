@@ -192,12 +192,15 @@ def _fits(event: _Event, reading: _Reading) -> bool:
 
 _SENTENCE_DATE = re.compile(r"\s*,")
 _OPENING_PLACE = re.compile(r"(?:In|At|Near|Outside|Across|Inside)\s[^,]{2,80}(?=,)")
-_BLAME_WORD = re.compile(r"blame|accuse|responsible|\bheld\b")
-_BLAME = re.compile(
+_BLAME_WORD = re.compile(r"(?=[barh])(?:blame|accuse|responsible|\bheld\b)")  # lookahead: fail fast
+_BLAME_VERBS = (
     r"\b(?:blamed|blames|accused|accuses|held)\s+(?P<who>.{2,60}?)\s+(?:for|of|responsible)\b"
     r"|\bblamed\s+(?:it\s+|the\s+\w+\s+)?on\s+(?P<on>.{2,60}?)(?:[,.;]|\s+(?:for|and|as|set)\b|$)"
-    r"|(?P<resp>\S.{1,60}?)\s+(?:was|were)\s+responsible\b",
 )
+_BLAME = re.compile(_BLAME_VERBS + r"|(?P<resp>\S.{1,60}?)\s+(?:was|were)\s+responsible\b")
+# The same without its last alternative, for sentences without "responsible", where that
+# alternative cannot match but would still try up to 60 lengths at every position.
+_BLAME_BY_VERB = re.compile(_BLAME_VERBS)
 
 
 class _Article:
@@ -316,14 +319,16 @@ class _Article:
     def _blame(self, sentence: Sentence, events: list[_Event], owner: dict[int, _Event]) -> None:
         """ "Israel blamed Hamas for the attack": the party blamed for the sentence's strike,
         or for the last one reported."""
+        i = bisect.bisect_left(self._blame_words, sentence.start)
+        if i == len(self._blame_words) or self._blame_words[i] >= sentence.end:
+            return  # no word of blame: most sentences, so this is checked first
         event = owner.get(sentence.index) or (max(events, key=lambda e: e.last) if events else None)
         if event is None or event.blamed is not None:
             return
-        i = bisect.bisect_left(self._blame_words, sentence.start)
-        if i == len(self._blame_words) or self._blame_words[i] >= sentence.end:
-            return
-        for m in _BLAME.finditer(self.text, sentence.start, sentence.end):
-            group = next(g for g in ("who", "on", "resp") if m[g])
+        said = self.text[sentence.start : sentence.end]
+        pattern = _BLAME if "responsible" in said else _BLAME_BY_VERB
+        for m in pattern.finditer(self.text, sentence.start, sentence.end):
+            group = next(g for g in ("who", "on", "resp") if m.groupdict().get(g))
             named = actors(self.text, m.start(group), m.end(group))
             if named:
                 event.blamed = named[0]

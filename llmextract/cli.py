@@ -66,7 +66,7 @@ def _reflowed(command: F) -> F:
 
 
 def _fail(message: str) -> typer.Exit:
-    typer.echo(message, err=True)
+    _say(message)
     return typer.Exit(1)
 
 

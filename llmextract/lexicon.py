@@ -77,8 +77,6 @@ class Lexicon:
     groups: tuple[ActorGroup, ...]
     generic_actors: re.Pattern[str]
     actor_heads: str
-    pronoun_subjects: str
-    blame_verbs: str
     place_kind_of: str
     place_kind_after: str
     admin1_after: re.Pattern[str]
@@ -149,8 +147,6 @@ def lexicon() -> Lexicon:
         ),
         generic_actors=words(actors["generic"]),
         actor_heads=alternatives(actors["heads"]),
-        pronoun_subjects=alternatives(actors["pronoun_subjects"]),
-        blame_verbs=alternatives(actors["blame_verbs"]),
         place_kind_of=alternatives(places["kind_of"]),
         place_kind_after=alternatives(places["kind_after"]),
         admin1_after=words(places["admin1_after"]),

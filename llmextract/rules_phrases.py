@@ -10,11 +10,10 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from llmextract import gazetteer
-from llmextract.lexicon import Lexicon, alternatives, lexicon
+from llmextract.lexicon import Lexicon, lexicon
 from llmextract.normalize import has_date_expression
 from llmextract.schema import TargetKind
 from llmextract.wordindex import word_index
@@ -339,13 +338,3 @@ def target(text: str, start: int, limit: int) -> TargetPhrase | None:
         if words.search(phrase):
             return TargetPhrase(start, start + len(phrase), name, kind)
     return None
-
-
-def strike_alternatives() -> str:
-    """All strike nouns as one regex fragment."""
-    lex = lexicon()
-    return alternatives([lex.strike_nouns.pattern, lex.bare_strike_nouns.pattern])
-
-
-def find_all(pattern: re.Pattern[str], text: str, start: int, end: int) -> Iterator[re.Match[str]]:
-    return pattern.finditer(text, start, end)

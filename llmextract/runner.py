@@ -7,7 +7,7 @@ on; only a configuration that cannot work (:class:`ConfigurationError`) stops it
 
 Transport retries (429, 5xx, timeouts) happen inside the llm layer; nothing here retries
 them again. The requests-per-minute limit applies to every HTTP request, retries and
-re-asks included, through a hook on the HTTP client (:func:`rate_limited_http_client`).
+re-asks included, through a hook on the HTTP client (:mod:`llmextract.ratelimit`).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from llmextract.extract import Extractor
 from llmextract.llm import LLMSettings, Mode
 from llmextract.output import ErrorRecord
 from llmextract.schema import Diagnostic, DocumentResult, Usage
+from llmextract.workers import ProcessPoolExtractor, auto_workers, local_extractor
 
 log = logging.getLogger("llmextract")
 
@@ -144,37 +145,6 @@ class RunOptions:
     expected: int | None = None  # documents expected, for progress totals
 
 
-# -- rate limit --------------------------------------------------------------------------------
-
-
-class RateLimiter:
-    """Spaces request starts evenly: at most ``rpm`` a minute, no bursts."""
-
-    def __init__(self, rpm: float) -> None:
-        if rpm <= 0:
-            raise ConfigurationError(f"requests per minute must be positive, not {rpm}")
-        self.interval = 60.0 / rpm
-        self._next = 0.0
-
-    async def acquire(self) -> None:
-        now = time.monotonic()
-        slot = max(now, self._next)
-        self._next = slot + self.interval
-        if slot > now:
-            await asyncio.sleep(slot - now)
-
-    async def before_request(self, request: Any) -> None:
-        """An httpx request hook: waits for a slot before every HTTP request."""
-        await self.acquire()
-
-
-def rate_limited_http_client(limiter: RateLimiter) -> Any:
-    """The openai client's default async HTTP client, waiting on ``limiter`` per request."""
-    import openai
-
-    return openai.DefaultAsyncHttpxClient(event_hooks={"request": [limiter.before_request]})
-
-
 def make_extractor(
     backend: str | None = None,
     *,
@@ -184,18 +154,27 @@ def make_extractor(
     timeout: float | None = None,
     max_backoff: float | None = None,
     rpm: float | None = None,
+    workers: int | None = 1,
+    concurrency: int = DEFAULT_CONCURRENCY,
 ) -> Extractor:
     """An extractor as the CLI configures it: settings from arguments and environment,
-    the offline rules backend when no model is configured and no backend is named."""
+    the offline rules backend when no model is configured and no backend is named.
+
+    ``workers`` above 1 spreads documents over that many processes; ``None`` chooses from
+    the backend and ``concurrency`` (:func:`~llmextract.workers.auto_workers`).
+    """
     settings = None
     if backend != "rules":
         given = {"timeout": timeout, "max_backoff": max_backoff}
         overrides: dict[str, Any] = {name: value for name, value in given.items() if value}
         settings = LLMSettings.from_env(model=model, base_url=base_url, mode=mode, **overrides)
-    if settings is None and backend is None:
-        backend = "rules"
-    client = rate_limited_http_client(RateLimiter(rpm)) if rpm and settings else None
-    return Extractor(backend, settings=settings, async_http_client=client)
+    if backend is None:
+        backend = "openai" if settings is not None else "rules"
+    if workers is None:
+        workers = auto_workers(backend, concurrency)
+    if workers > 1:
+        return ProcessPoolExtractor(backend, settings=settings, workers=workers, rpm=rpm)
+    return local_extractor(backend, settings, rpm)
 
 
 # -- running -------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ and benchmarks/reliability.py, which prints the figures in RELIABILITY.md.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -93,15 +94,37 @@ def cli_process(
     )
 
 
-def kill_after_lines(process: subprocess.Popen, out: Path, at_least: int, timeout: float) -> int:
+def kill_after_lines(
+    process: subprocess.Popen, out: Path, at_least: int, timeout: float
+) -> tuple[int, list[int]]:
     """``kill -9`` the process once ``out`` has ``at_least`` lines (or after ``timeout`` s,
-    or when it has ended); returns the lines written when it died."""
+    or when it has ended); returns the lines written when it died and the process ids of
+    the children it had then."""
     deadline = time.monotonic() + timeout
     while count_lines(out) < at_least and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.005)
+    children = child_pids(process.pid)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=10)
-    return count_lines(out)
+    return count_lines(out), children
+
+
+def child_pids(pid: int) -> list[int]:
+    """The process ids of ``pid``'s children (Linux /proc)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (a zombie has ended)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
 
 
 @dataclass(frozen=True)
@@ -162,6 +185,7 @@ class KilledRun:
     """A run killed with ``kill -9`` after some lines, then rerun to the end."""
 
     lines_at_kill: int
+    children_at_kill: list[int]  # process ids of the killed run's worker processes
     partial: bytes  # the results file as the kill left it
     rerun_returncode: int
     rerun_stderr: str
@@ -190,13 +214,14 @@ def kill_and_rerun(
     """Run the CLI, ``kill -9`` it once ``out`` has ``at_lines`` lines, rerun the same
     command to the end."""
     process = cli_process(server, source, out, cache, *options)
-    written = kill_after_lines(process, out, at_lines, timeout=timeout)
+    written, children = kill_after_lines(process, out, at_lines, timeout=timeout)
     partial = out.read_bytes() if out.exists() else b""
     before = settled_log_size(server)
     rerun = cli_process(server, source, out, cache, *options)
     _, stderr = rerun.communicate(timeout=timeout)
     return KilledRun(
         lines_at_kill=written,
+        children_at_kill=children,
         partial=partial,
         rerun_returncode=rerun.returncode,
         rerun_stderr=stderr.decode("utf-8", "replace"),

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from llmextract import rules
 from llmextract.cli import app
-from tests.cli_runs import ARTICLE, corpus, lines
+from tests.cli_runs import ARTICLE, corpus, lines, numbered_event
 from tests.conftest import LOOPBACK
 from tests.stub_server import StubServer
 
@@ -239,6 +239,23 @@ def test_rpm_spaces_the_requests_to_the_endpoint(stub_server, tmp_path, cache_di
 
     assert result.exit_code == 0
     assert time.perf_counter() - started >= 3 * 60 / 300  # four starts, 0.2 s apart
+
+
+def test_worker_processes_write_what_one_process_writes(stub_server, tmp_path, cache_dir):
+    stub_server.config.responder = numbered_event
+    source = str(corpus(tmp_path / "in", 6))
+    one = extract(stub_server, source, "-o", str(tmp_path / "one.jsonl"), "--no-cache")
+
+    argv = ["extract", source, "-o", str(tmp_path / "two.jsonl"), "--no-cache"]
+    argv += ["--model", "stub", "--base-url", stub_server.url, "--workers", "2"]
+    two = CliRunner().invoke(app, argv)
+
+    assert one.exit_code == two.exit_code == 0, two.output
+    assert "2 worker processes" in two.output
+    by_id = {r["doc_id"]: r["events"] for r in lines(tmp_path / "one.jsonl")}
+    assert {r["doc_id"]: r["events"] for r in lines(tmp_path / "two.jsonl")} == by_id
+    assert len(by_id) == 6 and all(len(events) == 1 for events in by_id.values())
+    assert stub_server.requests == 12
 
 
 def test_dry_run_sends_and_writes_nothing(stub_server, tmp_path, cache_dir):

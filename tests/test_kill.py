@@ -1,12 +1,14 @@
 """`kill -9` mid-run, then the same command again: the same documents, events and errors
 as a run that was never interrupted, with no torn line and nothing twice.
 
-Each kill lands after 10%, 50% or 90% of the results are written; every case is compared
-with one uninterrupted run over the same corpus (100 articles and two unreadable files).
+Each kill lands after 10%, 50% or 90% of the results are written (once with two worker
+processes, whose children must exit with their parent); every case is compared with one
+uninterrupted in-process run over the same corpus (100 articles and two unreadable files).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +16,15 @@ import pytest
 from typer.testing import CliRunner
 
 from llmextract.cli import app
-from tests.cli_runs import RunFiles, corpus_with_unreadable, kill_and_rerun, numbered_event
+from tests.cli_runs import (
+    RunFiles,
+    cli_process,
+    corpus_with_unreadable,
+    kill_after_lines,
+    kill_and_rerun,
+    numbered_event,
+    running,
+)
 from tests.conftest import LOOPBACK
 from tests.stub_server import StubConfig, StubServer
 
@@ -54,12 +64,21 @@ def test_the_uninterrupted_run_has_every_document_once(uninterrupted):
     assert all(len(events) == 1 for events in uninterrupted.events_by_doc().values())
 
 
-@pytest.mark.parametrize("share", [0.1, 0.5, 0.9])
+@pytest.mark.parametrize(
+    ("share", "options"),
+    [
+        (0.1, OPTIONS),
+        (0.5, OPTIONS),
+        (0.9, OPTIONS),
+        (0.5, (*OPTIONS, "--workers", "2")),
+    ],
+    ids=["10%", "50%", "90%", "50%-two-workers"],
+)
 def test_a_run_killed_mid_way_and_rerun_ends_as_if_never_interrupted(
-    share, server, source, uninterrupted, tmp_path
+    share, options, server, source, uninterrupted, tmp_path
 ):
     out = tmp_path / "events.jsonl"
-    run = kill_and_rerun(server, source, out, tmp_path / "cache", int(share * DOCUMENTS), *OPTIONS)
+    run = kill_and_rerun(server, source, out, tmp_path / "cache", int(share * DOCUMENTS), *options)
 
     assert int(share * DOCUMENTS) <= run.lines_at_kill < DOCUMENTS, "the kill landed mid-run"
     assert run.rerun_returncode == 1, run.rerun_stderr
@@ -74,3 +93,16 @@ def test_a_run_killed_mid_way_and_rerun_ends_as_if_never_interrupted(
     # The rerun asked the model only for documents neither written nor in the cache.
     cached = sum("from_cache" in {d["code"] for d in r["diagnostics"]} for r in final.results)
     assert run.rerun_requests == DOCUMENTS - done - cached
+
+
+def test_worker_processes_exit_when_their_run_is_killed(server, source, tmp_path):
+    out = tmp_path / "events.jsonl"
+    process = cli_process(server, source, out, tmp_path / "cache", *OPTIONS, "--workers", "2")
+
+    _, children = kill_after_lines(process, out, DOCUMENTS // 2, timeout=60)
+
+    assert len(children) == 2, "the run had started its two workers"
+    deadline = time.monotonic() + 10
+    while any(map(running, children)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(map(running, children))

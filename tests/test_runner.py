@@ -19,10 +19,10 @@ from llmextract.corpus import Document, InputProblem
 from llmextract.errors import ConfigurationError, TransportError
 from llmextract.output import FileSink, OutputError, OutputFormat, iter_results
 from llmextract.progress import PlainProgress, RichProgress
+from llmextract.ratelimit import RateLimiter
 from llmextract.runner import (
     CollectingSink,
     PlanTotals,
-    RateLimiter,
     RunOptions,
     arun,
     plan,

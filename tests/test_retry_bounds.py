@@ -26,8 +26,10 @@ from tests.stub_server import StubConfig, StubServer, oversized_invalid_event, r
 pytestmark = pytest.mark.block_network(allowed_hosts=[LOOPBACK])
 
 # Scheduling lag between the client deciding to send and the server receiving, with a few
-# documents in flight in one process (measured: at most 0.04 s with 4, 0.13 s with 20).
-LAG = 0.15
+# documents in flight in one process (measured: at most 0.04 s with 4, 0.13 s with 20 on an
+# idle machine; more when another job holds the second core). The upper bounds only need to
+# tell a capped wait from the 30 s the server asked for, so they allow plenty.
+LAG = 0.5
 DOCUMENTS = 4
 
 

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, Field, SecretStr
 from tenacity import (
@@ -388,8 +388,11 @@ class LLMClient:
         retrying = transport_retrying(self.settings, asynchronous=False)
         state = CallState(max_attempts=self.settings.validation_retries + 1)
 
+        def send(**kwargs: Any) -> Any:
+            return client.post("/chat/completions", **_post_arguments(kwargs))
+
         def create(**kwargs: Any) -> Any:
-            completion: Any = retrying(cast(Any, client.chat.completions.create), **kwargs)
+            completion: Any = retrying(send, **kwargs)
             return _checked(completion, state)
 
         patched = _patched_create(create, self.settings.mode)
@@ -416,9 +419,7 @@ class LLMClient:
         state = CallState(max_attempts=self.settings.validation_retries + 1)
 
         async def send(**kwargs: Any) -> Any:
-            # tenacity tells async functions apart by inspection, which openai's decorated
-            # `create` does not pass: this wrapper makes the coroutine explicit.
-            return await client.chat.completions.create(**kwargs)
+            return await client.post("/chat/completions", **_post_arguments(kwargs))
 
         async def create(**kwargs: Any) -> Any:
             completion: Any = await retrying(send, **kwargs)
@@ -440,6 +441,32 @@ class LLMClient:
     async def aclose(self) -> None:
         if self._async is not None:
             await self._async.close()
+
+
+# What openai's chat.completions.create() takes beside the JSON body, and the request
+# option each one becomes.
+_REQUEST_OPTIONS = {
+    "extra_headers": "headers",
+    "extra_query": "params",
+    "extra_body": "extra_json",
+    "timeout": "timeout",
+}
+
+
+def _post_arguments(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``client.post`` arguments for one chat completion: ``kwargs`` is the JSON body as is.
+
+    ``chat.completions.create()`` first walks the request against its typed parameters:
+    2-3 ms of CPU for our tool schema on every call, a sixth of a call's cost, to change
+    nothing in a body that is plain JSON already. The raw ``post`` (openai's documented
+    way to call any endpoint) sends the same body with the same authentication.
+    """
+    from openai.types.chat import ChatCompletion
+
+    body = {name: value for name, value in kwargs.items() if name not in _REQUEST_OPTIONS}
+    options: dict[str, Any] = {"security": {"bearer_auth": True}}
+    options |= {_REQUEST_OPTIONS[name]: kwargs[name] for name in _REQUEST_OPTIONS.keys() & kwargs}
+    return {"cast_to": ChatCompletion, "body": body, "options": options}
 
 
 def _checked(completion: Any, state: CallState) -> Any:

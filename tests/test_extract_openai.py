@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -12,7 +13,13 @@ import httpx2
 import pytest
 from pydantic import SecretStr
 
-from llmextract import Extractor, LLMSettings, TransportError, TruncatedOutputError
+from llmextract import (
+    Extractor,
+    InvalidOutputError,
+    LLMSettings,
+    TransportError,
+    TruncatedOutputError,
+)
 from llmextract.llm import Mode
 from tests.scripted_cassettes import ALBU_KAMAL_EVENTS, events_json, tool_reply
 
@@ -230,6 +237,40 @@ def test_article_reaches_the_model_byte_for_byte(marker, capture):
 
     last_user = capture.bodies[0]["messages"][-1]["content"]
     assert article in last_user
+
+
+@pytest.mark.parametrize("mode", ["tools", "json_schema", "md_json"])
+def test_the_request_is_what_openais_create_would_send(mode):
+    """The client posts the request body as is (llm._post_arguments); openai's typed
+    create() must send the same JSON and the same headers for it."""
+    sent: list[httpx2.Request] = []
+
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        sent.append(request)
+        return _json_response(tool_reply(events_json([])))
+
+    ours = Extractor(
+        "openai",
+        settings=settings(mode=mode, validation_retries=0),
+        http_client=httpx2.Client(transport=httpx2.MockTransport(answer)),
+    )
+    with contextlib.suppress(InvalidOutputError):  # the JSON modes want content, not a tool
+        ours.extract(ALBU_KAMAL, published=PUBLISHED)
+    body = json.loads(sent[0].content)
+
+    import openai
+
+    theirs = openai.OpenAI(
+        api_key=TEST_KEY, http_client=httpx2.Client(transport=httpx2.MockTransport(answer))
+    )
+    theirs.chat.completions.create(**body)
+
+    assert json.loads(sent[1].content) == body
+    ignored = {"x-stainless-retry-count", "x-stainless-read-timeout", "content-length"}
+    assert {k: v for k, v in sent[0].headers.items() if k not in ignored} == {
+        k: v for k, v in sent[1].headers.items() if k not in ignored
+    }
+    assert sent[0].url == sent[1].url
 
 
 def test_transport_retries_stop_at_the_configured_attempts(capture):

@@ -23,6 +23,7 @@ and first imports are not counted; memory is measured on the real CLI, one proce
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import statistics
@@ -101,50 +102,116 @@ class CannedLLM:
         pass
 
 
-def in_process_run(
-    source: Path, out: Path, url: str, concurrency: int, canned: str | None = None
-) -> tuple[float, float, int]:
-    """(wall seconds, CPU seconds, documents) of one run through the CLI's path; with
-    ``canned``, the model call is answered in-process (see CannedLLM)."""
+def process_cpu_seconds(pid: int) -> float:
+    """User plus system CPU seconds of a live process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def timed_runs(
+    sources: list[Path], out: Path, url: str, concurrency: int, workers: int, warm: Path
+) -> list[tuple[float, float, int]]:
+    """(wall seconds, CPU seconds, documents) of one run per source through the CLI's path,
+    after a warm-up run over ``warm`` with the same extractor, so that its worker processes
+    (if any) are started and warm: their start-up is measured with the real CLI below.
+    CPU counts this process and its workers."""
+    from llmextract.corpus import Corpus
+    from llmextract.output import FileSink
+    from llmextract.runner import RunOptions, arun, make_extractor
+
+    extractor = make_extractor(model="stub", base_url=url, timeout=60, workers=workers)
+    pids: list[int] = []
+
+    def cpu() -> float:
+        return time.process_time() + sum(map(process_cpu_seconds, pids))
+
+    async def one(source: Path, path: Path) -> tuple[float, float, int]:
+        sink = FileSink(path)
+        wall, used = time.perf_counter(), cpu()
+        summary = await arun(Corpus([source]), extractor, sink, RunOptions(concurrency))
+        wall, used = time.perf_counter() - wall, cpu() - used
+        sink.close(complete=True)
+        if summary.failed:
+            raise RuntimeError(f"{summary.failed} documents failed; see {path}")
+        return wall, used, summary.extracted
+
+    try:
+        await one(warm, out.with_suffix(".warm.jsonl"))
+        pids = list(getattr(extractor, "pids", []))
+        return [
+            await one(source, out.with_suffix(f".{i}.jsonl")) for i, source in enumerate(sources)
+        ]
+    finally:
+        await extractor.aclose()
+
+
+def canned_run(
+    source: Path, out: Path, url: str, concurrency: int, canned: str
+) -> tuple[float, int]:
+    """(CPU seconds, documents) of one in-process run whose model call is answered
+    in-process (see CannedLLM): llmextract's own work."""
     from llmextract.corpus import Corpus
     from llmextract.output import FileSink
     from llmextract.runner import RunOptions, make_extractor, run
 
     extractor = make_extractor(model="stub", base_url=url, timeout=60)
-    if canned is not None:
-        extractor._llm = CannedLLM(canned)  # type: ignore[assignment]
+    extractor._llm = CannedLLM(canned)  # type: ignore[assignment]
     sink = FileSink(out)
-    wall, cpu = time.perf_counter(), time.process_time()
+    cpu = time.process_time()
     summary = run(Corpus([source]), extractor, sink, RunOptions(concurrency=concurrency))
     sink.close(complete=True)
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    if summary.failed:
-        raise RuntimeError(f"{summary.failed} documents failed; see {out}")
-    return wall, cpu, summary.extracted
+    return time.process_time() - cpu, summary.extracted
 
 
-def peak_rss_mb(source: Path, out: Path, url: str, concurrency: int) -> tuple[float, float]:
-    """(max RSS in MB, wall seconds) of one `llmextract extract` process."""
+def rss_mb(pid: int) -> float:
+    """Resident memory of a live process in MB (0 once it has gone)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    kb = next((line.split()[1] for line in status.splitlines() if line.startswith("VmRSS")), 0)
+    return int(kb) / 1024
+
+
+def peak_memory_mb(
+    source: Path, out: Path, url: str, concurrency: int, workers: int
+) -> tuple[float, float, float]:
+    """(max RSS of the `llmextract extract` process in MB, peak summed RSS of it and its
+    worker processes sampled every 50 ms, wall seconds including start-up) of one run."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "LLMEXTRACT_"))}
     env["PYTHONPATH"] = str(ROOT)
     argv = [sys.executable, "-m", "llmextract", "extract", str(source), "-o", str(out)]
     argv += ["--model", "stub", "--base-url", url, "--concurrency", str(concurrency)]
-    argv += ["--no-cache", "--quiet"]
+    argv += ["--workers", str(workers), "--no-cache", "--quiet"]
     started = time.perf_counter()
     process = subprocess.Popen(argv, cwd=ROOT, env=env)
-    _, status, usage = os.wait4(process.pid, 0)
+    tree_peak = 0.0
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        from tests.cli_runs import child_pids
+
+        tree = [process.pid, *child_pids(process.pid)]
+        tree_peak = max(tree_peak, sum(map(rss_mb, tree)))
+        time.sleep(0.05)
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise RuntimeError(f"llmextract extract exited {process.returncode}")
-    return usage.ru_maxrss / 1024, time.perf_counter() - started
+    return usage.ru_maxrss / 1024, tree_peak, time.perf_counter() - started
 
 
 def main() -> None:
+    from llmextract.workers import auto_workers
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=1000)
     parser.add_argument("--size", type=int, default=5000, help="characters per document")
     parser.add_argument("--latency", type=float, default=0.3)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument(
+        "--workers", type=int, default=None, help="default: what the CLI chooses (--workers)"
+    )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--memory-docs", type=int, nargs=2, default=(1000, 10_000))
     parser.add_argument("--skip-memory", action="store_true")
@@ -152,16 +219,19 @@ def main() -> None:
     args = parser.parse_args()
 
     ideal = args.concurrency / args.latency
+    workers = args.workers or auto_workers("openai", args.concurrency)
     with tempfile.TemporaryDirectory() as tmp, stub_server(args.latency, args.events) as url:
         work = Path(tmp)
-        print(f"stub at {url}: latency {args.latency} s, events {args.events}")
+        print(f"stub at {url}: latency {args.latency} s, events {args.events}; {workers} workers")
         warm = make_corpus(work / "warm", 2 * args.concurrency, args.size)
-        in_process_run(warm, work / "warm.jsonl", url, args.concurrency)
-
         source = make_corpus(work / "docs", args.docs, args.size)
+        runs = asyncio.run(
+            timed_runs(
+                [source] * args.repeats, work / "run.jsonl", url, args.concurrency, workers, warm
+            )
+        )
         rates, cpus = [], []
-        for r in range(args.repeats):
-            wall, cpu, done = in_process_run(source, work / f"run{r}.jsonl", url, args.concurrency)
+        for r, (wall, cpu, done) in enumerate(runs):
             rates.append(done / wall)
             cpus.append(cpu / done * 1000)
             print(
@@ -171,13 +241,13 @@ def main() -> None:
         rate = statistics.median(rates)
         print(f"throughput: median {rate:.1f} docs/s = {rate / ideal:.1%} of ideal {ideal:.1f}")
         print(
-            f"CPU per {args.size / 1000:g} KB document, whole process: "
+            f"CPU per {args.size / 1000:g} KB document, client processes: "
             f"median {statistics.median(cpus):.2f} ms"
         )
         own = []
         for r in range(args.repeats):
-            _, cpu, done = in_process_run(
-                source, work / f"own{r}.jsonl", url, args.concurrency, canned=args.events
+            cpu, done = canned_run(
+                source, work / f"own{r}.jsonl", url, args.concurrency, args.events
             )
             own.append(cpu / done * 1000)
         print(
@@ -192,16 +262,21 @@ def main() -> None:
             small_dir.mkdir()
             for path in sorted((work / "mem").iterdir())[:small]:
                 os.link(path, small_dir / path.name)
-            rss = {}
+            parent, tree = {}, {}
             for count, directory in ((small, small_dir), (large, work / "mem")):
-                rss[count], wall = peak_rss_mb(
-                    directory, work / f"mem{count}.jsonl", url, args.concurrency
+                parent[count], tree[count], wall = peak_memory_mb(
+                    directory, work / f"mem{count}.jsonl", url, args.concurrency, workers
                 )
                 print(
-                    f"CLI over {count} docs: max RSS {rss[count]:.1f} MB, "
-                    f"{wall:.1f} s wall including start-up ({count / wall:.1f} docs/s)"
+                    f"CLI over {count} docs: max RSS {parent[count]:.1f} MB (with workers, "
+                    f"peak {tree[count]:.1f} MB), {wall:.1f} s wall including start-up "
+                    f"({count / wall:.1f} docs/s)"
                 )
-            print(f"peak memory growth {small} -> {large} docs: {rss[large] - rss[small]:+.1f} MB")
+            print(
+                f"peak memory growth {small} -> {large} docs: main process "
+                f"{parent[large] - parent[small]:+.1f} MB, with workers "
+                f"{tree[large] - tree[small]:+.1f} MB"
+            )
 
 
 if __name__ == "__main__":

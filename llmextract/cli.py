@@ -287,7 +287,7 @@ WorkersOpt = Annotated[
     typer.Option(
         min=1,
         help="Processes that extract, each with its own share of --concurrency (one process "
-        "spends ~13 ms of CPU per model call). Default: one per 16 documents in flight, up "
+        "spends about 10 ms of CPU per model call). Default: one per 16 documents in flight, up "
         "to the number of CPUs; 1 for the rules backend.",
         show_default=False,
     ),

@@ -1,7 +1,7 @@
 """Extraction spread over worker processes, for runs one core cannot keep up with.
 
-A model call costs about 13 ms of CPU in instructor and openai (benchmarks/RESULTS.md), so
-one event loop tops out near 75 documents a second however many requests are in flight.
+A model call costs about 10 ms of CPU in instructor and openai (benchmarks/RESULTS.md), so
+one event loop tops out near 90 documents a second however many requests are in flight.
 :class:`ProcessPoolExtractor` sends documents to child processes, each running a whole
 :class:`~llmextract.extract.Extractor` on its own event loop; the parent keeps reading,
 caching, resuming and writing, so a run's guarantees do not change.

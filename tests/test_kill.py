@@ -1,4 +1,4 @@
-"""`kill -9` mid-run, then the same command again: the same documents, events and errors
+"""`kill -9` or Ctrl-C mid-run, then the same command again: the same documents, events and errors
 as a run that was never interrupted, with no torn line and nothing twice.
 
 Each kill lands after 10%, 50% or 90% of the results are written (once with two worker
@@ -8,6 +8,7 @@ uninterrupted in-process run over the same corpus (100 articles and two unreadab
 
 from __future__ import annotations
 
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,8 +19,10 @@ from typer.testing import CliRunner
 from llmextract.cli import app
 from tests.cli_runs import (
     RunFiles,
+    child_pids,
     cli_process,
     corpus_with_unreadable,
+    count_lines,
     kill_after_lines,
     kill_and_rerun,
     numbered_event,
@@ -106,3 +109,29 @@ def test_worker_processes_exit_when_their_run_is_killed(server, source, tmp_path
     while any(map(running, children)) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(map(running, children))
+
+
+@pytest.mark.parametrize("options", [OPTIONS, (*OPTIONS, "--workers", "2")], ids=["1", "2"])
+def test_ctrl_c_stops_the_run_cleanly_and_a_rerun_finishes_it(
+    options, server, source, uninterrupted, tmp_path
+):
+    out = tmp_path / "events.jsonl"
+    process = cli_process(server, source, out, tmp_path / "cache", *options)
+    while count_lines(out) < DOCUMENTS // 3 and process.poll() is None:
+        time.sleep(0.005)
+    children = child_pids(process.pid)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+
+    assert process.returncode == 130
+    assert "interrupted" in stderr.decode() and "rerun the same command" in stderr.decode()
+    interrupted = RunFiles.read(out)
+    assert interrupted.whole_lines and len(interrupted.result_ids) < DOCUMENTS
+    assert not any(map(running, children))
+
+    rerun = cli_process(server, source, out, tmp_path / "cache", *options)
+    rerun.communicate(timeout=60)
+    final = RunFiles.read(out)
+    assert final.results_bytes.startswith(interrupted.results_bytes)
+    assert len(final.result_ids) == len(set(final.result_ids)) == DOCUMENTS
+    assert final.events_by_doc() == uninterrupted.events_by_doc()

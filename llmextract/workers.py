@@ -163,21 +163,24 @@ class _Worker:
 
     async def _read_replies(self) -> None:
         assert self.process.stdout is not None
-        while line := await self.process.stdout.readline():
-            reply = _Reply.model_validate_json(line)
-            answer = self.pending.get(reply.id)
-            if answer is not None and not answer.done():
-                answer.set_result(reply)
-        await self.process.wait()
-        for answer in self.pending.values():
-            if not answer.done():
-                answer.set_exception(self._exited())
+        try:
+            while line := await self.process.stdout.readline():
+                reply = _Reply.model_validate_json(line)
+                answer = self.pending.get(reply.id)
+                if answer is not None and not answer.done():
+                    answer.set_result(reply)
+            await self.process.wait()
+        finally:  # the child exited, or broke the protocol and is stopped here
+            if self.process.returncode is None:
+                self.process.kill()
+            for answer in self.pending.values():
+                if not answer.done():
+                    answer.set_exception(self._exited())
 
     def _exited(self) -> WorkerError:
-        return WorkerError(
-            f"the worker process exited (code {self.process.returncode}) while "
-            "extracting this document"
-        )
+        code = self.process.returncode
+        how = "stopped answering" if code is None else f"exited (code {code})"
+        return WorkerError(f"the worker process {how} while extracting this document")
 
     async def stop(self) -> None:
         """Close the child's stdin and wait for it to finish; kill it if it does not."""
@@ -229,6 +232,7 @@ class ProcessPoolExtractor(Extractor):
             self._starting = asyncio.Lock()
         async with self._starting:
             live = [w for w in self._pool if w.alive]
+            await asyncio.gather(*(w.stop() for w in self._pool if not w.alive))
             missing = self.workers - len(live)
             if missing:
                 started = await asyncio.gather(

@@ -7,6 +7,7 @@ import asyncio
 import os
 import signal
 import sys
+import time
 
 import pytest
 
@@ -118,6 +119,31 @@ def test_a_worker_that_cannot_start_stops_the_run_as_a_configuration_error(monke
 
     with pytest.raises(ConfigurationError, match="worker process could not start"):
         asyncio.run(attempt())
+
+
+def test_a_worker_that_breaks_the_protocol_fails_its_document_and_is_stopped(monkeypatch, tmp_path):
+    # Stands in for the worker: answers the setup, then garbage, then hangs.
+    impostor, pid_file = tmp_path / "impostor.sh", tmp_path / "pid"
+    impostor.write_text(
+        f"#!/bin/sh\necho $$ > {pid_file}\nread setup\necho '{{\"ready\": true}}'\n"
+        "read request\necho garbage\nexec sleep 60\n"
+    )
+    impostor.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(impostor))
+    pool = ProcessPoolExtractor("rules", workers=1)
+
+    async def attempt() -> None:
+        try:
+            await asyncio.wait_for(pool.aextract(article(1), doc_id="garbled"), 20)
+        finally:
+            await pool.aclose()
+
+    started = time.monotonic()
+    with pytest.raises(WorkerError, match=r"document 'garbled'.*stopped answering"):
+        asyncio.run(attempt())
+
+    assert not running(int(pid_file.read_text()))
+    assert time.monotonic() - started < 30, "stopped, not waited for"
 
 
 def test_input_errors_are_raised_in_the_parent_without_starting_a_worker():

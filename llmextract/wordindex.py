@@ -2,9 +2,10 @@
 
 Python's ``re`` tries every alternative of a pattern at every position, so a list of a
 hundred weapon words costs far more per kilobyte than splitting the text into words. A
-:class:`WordIndex` splits a text into words once; :func:`keys` reduces a pattern to the
-literal words its alternatives are made of; the pattern is then tried only where a word
-of the text has one of those keys. Every match of the pattern starts at such a word, so
+:class:`WordIndex` splits a text into words once; :func:`first_keys` reads from the parsed
+pattern the words a match can start with (:func:`keys`, every literal word of the pattern,
+when it cannot tell); the pattern is then tried only where a word of the text has one of
+those keys. Every match of the pattern starts at such a word, so
 the result is the same as ``pattern.finditer`` (``test_wordindex.py`` checks it on real
 articles), only faster.
 """
@@ -14,7 +15,10 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterator
+import re._constants as sre  # type: ignore[import-not-found]
+import re._parser as sre_parse  # type: ignore[import-not-found]
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 _WORD = re.compile(r"[A-Za-z]+")
 _ESCAPE = re.compile(r"\\[A-Za-z]")
@@ -52,6 +56,118 @@ def _source_keys(pattern: str) -> frozenset[str]:
     )
 
 
+def first_keys(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """The keys of the words a match of ``pattern`` can start with ("began", "started",
+    "struck", ... of the hit verbs, not "striking" or "to"), read from the parsed pattern;
+    ``None`` when the pattern is beyond this reading (a match may start with a digit or
+    ``\\w``): then every word of the pattern is a key (:func:`keys`)."""
+    return _source_first_keys(pattern.pattern, pattern.flags)
+
+
+class _Unreadable(Exception):
+    """The pattern has a construct the first-word reading does not follow."""
+
+
+# A reading state: the lower-case letters of the first word read so far, and whether that
+# word is complete (a non-letter, a word boundary or five letters reached: the key is fixed).
+_State = tuple[str, bool]
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+_MAX_CLASS = 64  # a character class with more members than this is not enumerated
+
+
+@functools.cache
+def _source_first_keys(source: str, flags: int) -> frozenset[str] | None:
+    try:
+        states = _read(sre_parse.parse(source, flags), {("", False)})
+    except _Unreadable:
+        return None
+    if any(not done for _, done in states):
+        return None  # a match may be empty, or its first word may run on past the pattern
+    return frozenset(word_key(word) for word, _ in states)
+
+
+def _read(items: Iterable[tuple[Any, Any]], states: set[_State]) -> set[_State]:
+    """The states after reading the pattern items ``items`` from each of ``states``."""
+    for op, av in items:
+        if all(done for _, done in states):
+            return states
+        if op is sre.LITERAL:
+            states = _step(states, [chr(av)])
+        elif op is sre.IN:
+            states = _step(states, _members(av))
+        elif op is sre.BRANCH:
+            states = set().union(*(_read(alt, states) for alt in av[1]))
+        elif op is sre.SUBPATTERN:
+            states = _read(av[3], states)
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            states = _repeat(av, states)
+        elif op is sre.AT or (op is sre.ASSERT_NOT and av[0] > 0 and _is_word_class(av[1])):
+            if op is sre.AT and av not in (sre.AT_BOUNDARY, sre.AT_BEGINNING):
+                raise _Unreadable(op)
+            # a boundary after letters ends the word; before them it tells nothing
+            states = {(word, done or bool(word)) for word, done in states}
+        elif op in (sre.ASSERT, sre.ASSERT_NOT):
+            if av[0] > 0 and any(word and not done for word, done in states):
+                raise _Unreadable(op)  # a lookahead inside a word
+        else:
+            raise _Unreadable(op)
+    return states
+
+
+def _step(states: set[_State], chars: list[str]) -> set[_State]:
+    """The states after one character that is one of ``chars``."""
+    after: set[_State] = set()
+    for word, done in states:
+        if done:
+            after.add((word, done))
+            continue
+        for char in chars:
+            lower = char.lower()
+            if lower in _LETTERS:
+                after.add((word + lower, len(word) + 1 == _PREFIX))
+            elif not word:
+                raise _Unreadable(char)  # a match may start where the index has no word
+            else:
+                after.add((word, True))
+    return after
+
+
+def _repeat(av: tuple[int, int, Any], states: set[_State]) -> set[_State]:
+    low, high, item = av
+    for _ in range(low):
+        states = _read(item, states)
+    seen = set(states)
+    current = states
+    for _ in range(high - low):
+        current = _read(item, current) - seen
+        if not current:
+            break  # no new states: more repeats read nothing new
+        seen |= current
+    return seen
+
+
+def _members(charset: list[tuple[Any, Any]]) -> list[str]:
+    """The characters of a class; digit and space classes stand for one non-letter."""
+    chars: list[str] = []
+    for op, av in charset:
+        if op is sre.LITERAL:
+            chars.append(chr(av))
+        elif op is sre.RANGE and av[1] - av[0] < _MAX_CLASS:
+            chars.extend(chr(c) for c in range(av[0], av[1] + 1))
+        elif op is sre.CATEGORY and av in (sre.CATEGORY_DIGIT, sre.CATEGORY_SPACE):
+            chars.append("0" if av is sre.CATEGORY_DIGIT else " ")
+        else:
+            raise _Unreadable(op)
+    return chars
+
+
+def _is_word_class(item: Any) -> bool:
+    """Whether a lookahead's content is a class holding ``\\w``: ``(?![\\w-])``."""
+    return (
+        len(item) == 1 and item[0][0] is sre.IN and (sre.CATEGORY, sre.CATEGORY_WORD) in item[0][1]
+    )
+
+
 class WordIndex:
     """The words of one text, by key: where each key's words start."""
 
@@ -80,7 +196,7 @@ class WordIndex:
         key = (pattern.pattern, pattern.flags)
         starts = self._candidates.get(key)
         if starts is None:
-            wanted = keys(pattern) if first is None else first
+            wanted = first or first_keys(pattern) or keys(pattern)
             starts = self._candidates[key] = self.positions(wanted)
         return starts
 

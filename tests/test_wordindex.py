@@ -9,7 +9,7 @@ import pytest
 
 from llmextract.gazetteer import _country_first_words, _country_pattern
 from llmextract.lexicon import lexicon
-from llmextract.wordindex import WordIndex, keys, word_key
+from llmextract.wordindex import WordIndex, first_keys, keys, word_key
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = sorted((ROOT / "datasets" / "strikes-v1" / "dev" / "articles").glob("*.txt"))
@@ -71,3 +71,26 @@ def test_keys_are_short_prefixes_without_plural_s():
     assert word_key("jets") == word_key("jet") == "jet"
     assert word_key("its") == "its"
     assert keys(re.compile(r"Scuds?|F-\d+")) >= {"scud", "scuds", "f"}
+
+
+def test_the_index_finds_what_each_armed_group_pattern_finds():
+    for path in ARTICLES:
+        text = path.read_text(encoding="utf-8")
+        index = WordIndex(text)
+        for group in lexicon().groups:
+            assert spans(index.finditer(group.pattern)) == spans(group.pattern.finditer(text))
+
+
+def test_first_keys_are_the_words_a_match_can_start_with():
+    verbs = re.compile(r"(?<![\w-])(?:(?:began|kept) (?:striking|to strike)|hit)(?![\w-])", re.I)
+    assert first_keys(verbs) == {"began", "kept", "hit"}
+    optional = re.compile(r"(?:Iran[’']s |the )?(?:Islamic )?Revolutionary Guards?\b")
+    assert first_keys(optional) == {"iran", "the", "islam", "revol"}
+    several = re.compile(r"(?:air ?strikes?|Scuds?|MQ-9)\b")
+    assert first_keys(several) == {"air", "airst", "scud", "scuds", "mq"}
+
+
+def test_first_keys_give_up_where_a_match_may_start_without_a_word():
+    assert first_keys(re.compile(r"\d+ missiles")) is None
+    assert first_keys(re.compile(r"\w+ strike")) is None
+    assert first_keys(re.compile(r"hit")) is None  # "hitting" would start there too

@@ -13,6 +13,7 @@ articles), only faster.
 from __future__ import annotations
 
 import bisect
+import collections
 import functools
 import re
 import re._constants as sre  # type: ignore[import-not-found]
@@ -24,6 +25,10 @@ _WORD = re.compile(r"[A-Za-z]+")
 _ESCAPE = re.compile(r"\\[A-Za-z]")
 _POSSESSIVE_S = re.compile(r"(?:\[[’']+\]|[’'])s\b")
 _PREFIX = 5
+# A lower-case word with its key (:func:`word_key`) in a group, so that indexing a text runs
+# no Python per word beyond one append: the first five letters of a longer word, or a
+# four-letter word without its plural s, or a shorter word whole.
+_KEYED_WORD = re.compile(r"([a-z]{5})[a-z]*|([a-z]{3})s(?![a-z])|[a-z]+")
 
 
 def word_key(word: str) -> str:
@@ -173,16 +178,10 @@ class WordIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._where: dict[str, list[int]] = {}
-        for m in _WORD.finditer(text.lower()):  # word_key, inlined: this loop is hot
-            word = m.group()
-            if len(word) >= _PREFIX:
-                key = word[:_PREFIX]
-            elif len(word) == _PREFIX - 1 and word[-1] == "s":
-                key = word[:-1]
-            else:
-                key = word
-            self._where.setdefault(key, []).append(m.start())
+        where = collections.defaultdict(list)
+        for m in _KEYED_WORD.finditer(text.lower()):
+            where[m[1] or m[2] or m[0]].append(m.start())
+        self._where: dict[str, list[int]] = dict(where)
         self._candidates: dict[tuple[str, int], list[int]] = {}  # by source and flags
 
     def positions(self, wanted: frozenset[str]) -> list[int]:

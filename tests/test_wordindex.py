@@ -94,3 +94,10 @@ def test_first_keys_give_up_where_a_match_may_start_without_a_word():
     assert first_keys(re.compile(r"\d+ missiles")) is None
     assert first_keys(re.compile(r"\w+ strike")) is None
     assert first_keys(re.compile(r"hit")) is None  # "hitting" would start there too
+
+
+def test_every_word_is_indexed_by_its_key():
+    text = "Jets hit the bosses' base; MISSILES, a Scud and F-16s."
+    index = WordIndex(text)
+    for m in re.finditer(r"[A-Za-z]+", text):
+        assert m.start() in index.positions(frozenset({word_key(m.group())}))

@@ -559,7 +559,10 @@ def _name_tokenizer() -> tuple[re.Pattern[str], dict[str, str]]:
     return pattern, keys
 
 
-def _name_tokens(text: str) -> list[str]:
+# Names and quotes recur (every event of an article names its attacker, often in the same
+# words as its quote), and the alias alternation is costly to run over them.
+@functools.lru_cache(maxsize=4096)
+def _name_tokens(text: str) -> tuple[str, ...]:
     """Words of ``text`` for comparing names: casefolded, without diacritics or a
     possessive 's; an alias phrase is one token ``@KEY``; a hyphenated word counts whole
     and by its alphabetic parts of three letters or more ("al-Qaeda" -> "qaeda")."""
@@ -573,10 +576,10 @@ def _name_tokens(text: str) -> list[str]:
         tokens.append(word)
         if "-" in word:
             tokens.extend(p for p in word.split("-") if p.isalpha() and len(p) >= 3)
-    return tokens
+    return tuple(tokens)
 
 
-def _content_words(tokens: list[str]) -> list[str]:
+def _content_words(tokens: tuple[str, ...]) -> list[str]:
     words = [t for t in tokens if len(t) > 1 and t not in _STOPWORDS]
     specific = [t for t in words if t not in _TITLES and t not in _GENERIC]
     return specific or words

@@ -21,9 +21,6 @@ import re._parser as sre_parse  # type: ignore[import-not-found]
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-_WORD = re.compile(r"[A-Za-z]+")
-_ESCAPE = re.compile(r"\\[A-Za-z]")
-_POSSESSIVE_S = re.compile(r"(?:\[[’']+\]|[’'])s\b")
 _PREFIX = 5
 # A lower-case word with its key (:func:`word_key`) in a group, so that indexing a text runs
 # no Python per word beyond one append: the first five letters of a longer word, or a
@@ -41,31 +38,15 @@ def word_key(word: str) -> str:
     return lower.removesuffix("s") if len(lower) == _PREFIX - 1 else lower
 
 
-def keys(pattern: re.Pattern[str]) -> frozenset[str]:
-    """The keys of every literal word in ``pattern``'s source (``\\w``, ``\\d`` and other
-    escapes are not words). A match always starts with one of them, as long as no
-    alternative starts with a character class or digit: the lexicon's lists do not."""
-    return _source_keys(pattern.pattern)
-
-
 # Caches here are keyed by a pattern's source, never by the compiled pattern: hashing a
 # compiled pattern hashes all of its compiled code, every time (14 us for the country names).
-@functools.cache
-def _source_keys(pattern: str) -> frozenset[str]:
-    # escapes are no words, nor is the s of a possessive: no match starts there
-    source = _POSSESSIVE_S.sub(" ", _ESCAPE.sub(" ", pattern))
-    literal = _WORD.findall(source)
-    # "Scuds?" is written with its s; the text may say "Scud"
-    return frozenset(word_key(w) for w in literal) | frozenset(
-        word_key(w[:-1]) for w in literal if w.endswith("s") and len(w) > 1
-    )
 
 
 def first_keys(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """The keys of the words a match of ``pattern`` can start with ("began", "started",
     "struck", ... of the hit verbs, not "striking" or "to"), read from the parsed pattern;
     ``None`` when the pattern is beyond this reading (a match may start with a digit or
-    ``\\w``): then every word of the pattern is a key (:func:`keys`)."""
+    ``\\w``, or inside a word: no boundary check before its first letter)."""
     return _source_first_keys(pattern.pattern, pattern.flags)
 
 
@@ -73,9 +54,10 @@ class _Unreadable(Exception):
     """The pattern has a construct the first-word reading does not follow."""
 
 
-# A reading state: the lower-case letters of the first word read so far, and whether that
-# word is complete (a non-letter, a word boundary or five letters reached: the key is fixed).
-_State = tuple[str, bool]
+# A reading state: the lower-case letters of the first word read so far; whether that word
+# is complete (a non-letter, a word boundary or five letters reached: the key is fixed); and
+# whether a boundary check comes before it (so a match cannot start inside a word).
+_State = tuple[str, bool, bool]
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 _MAX_CLASS = 64  # a character class with more members than this is not enumerated
 
@@ -83,18 +65,18 @@ _MAX_CLASS = 64  # a character class with more members than this is not enumerat
 @functools.cache
 def _source_first_keys(source: str, flags: int) -> frozenset[str] | None:
     try:
-        states = _read(sre_parse.parse(source, flags), {("", False)})
+        states = _read(sre_parse.parse(source, flags), {("", False, False)})
     except _Unreadable:
         return None
-    if any(not done for _, done in states):
+    if any(not done for _, done, _ in states):
         return None  # a match may be empty, or its first word may run on past the pattern
-    return frozenset(word_key(word) for word, _ in states)
+    return frozenset(word_key(word) for word, _, _ in states)
 
 
 def _read(items: Iterable[tuple[Any, Any]], states: set[_State]) -> set[_State]:
     """The states after reading the pattern items ``items`` from each of ``states``."""
     for op, av in items:
-        if all(done for _, done in states):
+        if all(done for _, done, _ in states):
             return states
         if op is sre.LITERAL:
             states = _step(states, [chr(av)])
@@ -106,13 +88,13 @@ def _read(items: Iterable[tuple[Any, Any]], states: set[_State]) -> set[_State]:
             states = _read(av[3], states)
         elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
             states = _repeat(av, states)
-        elif op is sre.AT or (op is sre.ASSERT_NOT and av[0] > 0 and _is_word_class(av[1])):
+        elif op is sre.AT or (op is sre.ASSERT_NOT and _is_word_class(av[1])):
             if op is sre.AT and av not in (sre.AT_BOUNDARY, sre.AT_BEGINNING):
                 raise _Unreadable(op)
-            # a boundary after letters ends the word; before them it tells nothing
-            states = {(word, done or bool(word)) for word, done in states}
+            # a boundary after letters ends the word; before them it anchors it
+            states = {(w, done or bool(w), anchored or not w) for w, done, anchored in states}
         elif op in (sre.ASSERT, sre.ASSERT_NOT):
-            if av[0] > 0 and any(word and not done for word, done in states):
+            if av[0] > 0 and any(w and not done for w, done, _ in states):
                 raise _Unreadable(op)  # a lookahead inside a word
         else:
             raise _Unreadable(op)
@@ -122,18 +104,18 @@ def _read(items: Iterable[tuple[Any, Any]], states: set[_State]) -> set[_State]:
 def _step(states: set[_State], chars: list[str]) -> set[_State]:
     """The states after one character that is one of ``chars``."""
     after: set[_State] = set()
-    for word, done in states:
+    for word, done, anchored in states:
         if done:
-            after.add((word, done))
+            after.add((word, done, anchored))
             continue
         for char in chars:
             lower = char.lower()
-            if lower in _LETTERS:
-                after.add((word + lower, len(word) + 1 == _PREFIX))
-            elif not word:
+            if not word and not (lower in _LETTERS and anchored):
                 raise _Unreadable(char)  # a match may start where the index has no word
+            if lower in _LETTERS:
+                after.add((word + lower, len(word) + 1 == _PREFIX, anchored))
             else:
-                after.add((word, True))
+                after.add((word, True, anchored))
     return after
 
 
@@ -182,7 +164,7 @@ class WordIndex:
         for m in _KEYED_WORD.finditer(text.lower()):
             where[m[1] or m[2] or m[0]].append(m.start())
         self._where: dict[str, list[int]] = dict(where)
-        self._candidates: dict[tuple[str, int], list[int]] = {}  # by source and flags
+        self._candidates: dict[tuple[str, int], list[int] | None] = {}  # by source and flags
 
     def positions(self, wanted: frozenset[str]) -> list[int]:
         """Where the words with one of the keys ``wanted`` start, in order."""
@@ -191,13 +173,13 @@ class WordIndex:
             found.extend(self._where[key])
         return sorted(found)
 
-    def _starts(self, pattern: re.Pattern[str], first: frozenset[str] | None) -> list[int]:
+    def _starts(self, pattern: re.Pattern[str], first: frozenset[str] | None) -> list[int] | None:
+        """Where a match of ``pattern`` may start; ``None`` when the index cannot tell."""
         key = (pattern.pattern, pattern.flags)
-        starts = self._candidates.get(key)
-        if starts is None:
-            wanted = first or first_keys(pattern) or keys(pattern)
-            starts = self._candidates[key] = self.positions(wanted)
-        return starts
+        if key not in self._candidates:
+            wanted = first or first_keys(pattern)
+            self._candidates[key] = None if wanted is None else self.positions(wanted)
+        return self._candidates[key]
 
     def finditer(
         self,
@@ -209,9 +191,12 @@ class WordIndex:
         """The non-overlapping matches of ``pattern`` starting in ``text[start:end]``, as
         ``pattern.finditer(text, start, end)`` finds them. ``first`` may give the keys of
         the words a match can start with, when the caller knows them better than
-        :func:`keys` (which takes every word of the pattern)."""
+        :func:`first_keys`; when neither can tell, the pattern scans the text itself."""
         stop = len(self.text) if end is None else end
         starts = self._starts(pattern, first)
+        if starts is None:
+            yield from pattern.finditer(self.text, start, stop)
+            return
         i = bisect.bisect_left(starts, start)
         after = start
         while i < len(starts) and starts[i] < stop:

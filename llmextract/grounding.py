@@ -362,9 +362,42 @@ _TO_MODEL = re.compile(
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
 
 
+# Every phrase of _TO_MODEL holds one of these words (lower-cased), or "AI" as _AI_ADDRESSED
+# finds it. Looking for them is a few scans in C where the pattern itself costs a tenth of
+# a millisecond a kilobyte, and most articles hold none of them.
+_TO_MODEL_WORDS = (
+    "ignore",
+    "disregard",
+    "forget",
+    "override",
+    "prompt",
+    "instruction",
+    "you",
+    "language",
+    "llm",
+    "assistant",
+    "extractor",
+    "<|im_start|>",
+    "inst]",
+)
+_AI_ADDRESSED = re.compile(r"ai\s*[,:]|as\s+an?\s+ai")
+# The characters other than A-Z that re.IGNORECASE lets match a Latin letter.
+_FOLDED_TO_LATIN = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def _may_address_model(text: str) -> bool:
+    """False only when no phrase of _TO_MODEL can be in ``text``."""
+    if any(c in text for c in _FOLDED_TO_LATIN):
+        return True
+    lower = text.lower()
+    return any(w in lower for w in _TO_MODEL_WORDS) or bool(_AI_ADDRESSED.search(lower))
+
+
 def addressed_to_model(text: str) -> list[tuple[int, int]]:
     """Character ranges of the sentences in ``text`` that address a language model."""
     ranges: list[tuple[int, int]] = []
+    if not _may_address_model(text):
+        return ranges
     for match in _TO_MODEL.finditer(text):
         start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, match.start())), default=0)
         following = _SENTENCE_END.search(text, match.end())

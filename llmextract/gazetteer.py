@@ -167,6 +167,7 @@ def _country_names() -> frozenset[str]:
 _DEMONYM_ENDING = re.compile(r"(?:an|ans|ian|ians|i|is|ese|ish|ch|ds|er|ers|s)$")
 
 
+@functools.lru_cache(maxsize=4096)
 def is_demonym(name: str) -> bool:
     """Whether ``name`` is a country's people or adjective ("Syrian", "Israelis",
     "British", "Turks"); not for the country's name ("Yemen", "Gaza Strip", "US") or

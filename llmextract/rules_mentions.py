@@ -651,9 +651,10 @@ def strike_type_of(
 ) -> StrikeType | None:
     """The strike type of the first weapon or strike word in ``text[start:end]``."""
     lex = lex or lexicon()
+    index = word_index(text)
     best: tuple[int, int, StrikeType] | None = None
     for kind, pattern in lex.strike_types.items():
-        m = pattern.search(text, start, end)
+        m = index.search(pattern, start, end)
         if m and (best is None or (m.start(), -m.end()) < (best[0], -best[1])):
             best = (m.start(), m.end(), kind)
     return best[2] if best else None

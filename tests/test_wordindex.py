@@ -107,3 +107,11 @@ def test_a_pattern_the_index_cannot_read_scans_the_text():
     pattern = re.compile(r"\d+ (?:missiles|drones)")
     text = "Russia fired 12 missiles and 40 drones."
     assert spans(WordIndex(text).finditer(pattern, 5)) == spans(pattern.finditer(text, 5))
+
+
+def test_the_index_finds_what_each_strike_type_pattern_finds():
+    for path in ARTICLES:
+        text = path.read_text(encoding="utf-8")
+        index = WordIndex(text)
+        for pattern in lexicon().strike_types.values():
+            assert spans(index.finditer(pattern)) == spans(pattern.finditer(text)), path

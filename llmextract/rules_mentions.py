@@ -237,7 +237,7 @@ class MentionFinder:
 
     def _habitual(self, sentence: Sentence, cs: int, ce: int) -> bool:
         """Whether the clause is habitual, aggregate or hypothetical."""
-        if self.lex.generic_cues.search(self.text[cs:ce]):
+        if self.index.search(self.lex.generic_cues, cs, ce):
             return True
         # "Over the past week, Russia launched ...": cues up to the clause's end count
         return bool(self.lex.aggregate_cues.search(self.text, sentence.start, ce))

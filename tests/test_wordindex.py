@@ -9,6 +9,7 @@ import pytest
 
 from llmextract.gazetteer import _country_first_words, _country_pattern
 from llmextract.lexicon import lexicon
+from llmextract.rules_places import _patterns as _place_patterns
 from llmextract.wordindex import WordIndex, first_keys, word_key
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,3 +116,19 @@ def test_the_index_finds_what_each_strike_type_pattern_finds():
         index = WordIndex(text)
         for pattern in lexicon().strike_types.values():
             assert spans(index.finditer(pattern)) == spans(pattern.finditer(text)), path
+
+
+def test_the_index_finds_what_the_place_patterns_find():
+    places = _place_patterns()
+    patterns = [places.after_preposition, places.kind_of, places.apposition_before]
+    for path in ARTICLES:
+        text = path.read_text(encoding="utf-8")
+        index = WordIndex(text)
+        for pattern in [*patterns, lexicon().features]:
+            assert spans(index.finditer(pattern)) == spans(pattern.finditer(text)), path
+        for pattern, word in [
+            (places.kind_after, places.kind_after_word),
+            (places.apposition_after, places.apposition_word),
+        ]:
+            for m in pattern.finditer(text):  # the kind word a match ends with is found
+                assert index.search(word, m.start(), m.end()), m.group()

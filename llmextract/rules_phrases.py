@@ -78,7 +78,7 @@ def date_phrases(text: str, start: int, end: int) -> list[DatePhrase]:
     """Date expressions in ``text[start:end]`` that can date a strike (not "said on
     Monday"), each as the shortest phrase normalisation resolves."""
     found = []
-    for m in _DATE.finditer(text, start, end):
+    for m in word_index(text).finditer(_DATE, start, end):
         if _REPORTING_BEFORE.search(text, max(0, m.start() - 40), m.start()):
             continue
         phrase = m.group().strip()

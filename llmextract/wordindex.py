@@ -26,6 +26,13 @@ _PREFIX = 5
 # no Python per word beyond one append: the first five letters of a longer word, or a
 # four-letter word without its plural s, or a shorter word whole.
 _KEYED_WORD = re.compile(r"([a-z]{5})[a-z]*|([a-z]{3})s(?![a-z])|[a-z]+")
+# A number is a word too, and every number has this key: "22", "2024", "1,400" (at its 1).
+NUMBER_KEY = "0"
+_NUMBER = re.compile(r"\d+")
+# Characters that re.IGNORECASE matches to a Latin letter but that lower-case to none (or,
+# for the dotted capital I, to two characters, which would shift every offset after it).
+# A text with one of them is not indexed: every pattern scans it, so nothing is missed.
+_FOLDED_TO_LATIN = ("\u0130", "\u0131", "\u017f", "\u212a")
 
 
 def word_key(word: str) -> str:
@@ -45,8 +52,9 @@ def word_key(word: str) -> str:
 def first_keys(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """The keys of the words a match of ``pattern`` can start with ("began", "started",
     "struck", ... of the hit verbs, not "striking" or "to"), read from the parsed pattern;
-    ``None`` when the pattern is beyond this reading (a match may start with a digit or
-    ``\\w``, or inside a word: no boundary check before its first letter)."""
+    a match that starts with a digit has :data:`NUMBER_KEY`. ``None`` when the pattern is
+    beyond this reading (a match may start with ``\\w`` or punctuation, or inside a word:
+    no boundary check before its first character)."""
     return _source_first_keys(pattern.pattern, pattern.flags)
 
 
@@ -110,6 +118,9 @@ def _step(states: set[_State], chars: list[str]) -> set[_State]:
             continue
         for char in chars:
             lower = char.lower()
+            if not word and anchored and char.isdecimal():
+                after.add((NUMBER_KEY, True, anchored))
+                continue
             if not word and not (lower in _LETTERS and anchored):
                 raise _Unreadable(char)  # a match may start where the index has no word
             if lower in _LETTERS:
@@ -160,11 +171,14 @@ class WordIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        where = collections.defaultdict(list)
-        for m in _KEYED_WORD.finditer(text.lower()):
-            where[m[1] or m[2] or m[0]].append(m.start())
-        self._where: dict[str, list[int]] = dict(where)
         self._candidates: dict[tuple[str, int], list[int] | None] = {}  # by source and flags
+        where = collections.defaultdict(list)
+        self.readable = not any(c in text for c in _FOLDED_TO_LATIN)
+        if self.readable:
+            for m in _KEYED_WORD.finditer(text.lower()):
+                where[m[1] or m[2] or m[0]].append(m.start())
+            where[NUMBER_KEY] = [m.start() for m in _NUMBER.finditer(text)]
+        self._where: dict[str, list[int]] = dict(where)
 
     def positions(self, wanted: frozenset[str]) -> list[int]:
         """Where the words with one of the keys ``wanted`` start, in order."""
@@ -177,7 +191,7 @@ class WordIndex:
         """Where a match of ``pattern`` may start; ``None`` when the index cannot tell."""
         key = (pattern.pattern, pattern.flags)
         if key not in self._candidates:
-            wanted = first or first_keys(pattern)
+            wanted = (first or first_keys(pattern)) if self.readable else None
             self._candidates[key] = None if wanted is None else self.positions(wanted)
         return self._candidates[key]
 

@@ -9,8 +9,10 @@ import pytest
 
 from llmextract.gazetteer import _country_first_words, _country_pattern
 from llmextract.lexicon import lexicon
+from llmextract.rules_casualties import _patterns as _casualty_patterns
+from llmextract.rules_phrases import _DATE
 from llmextract.rules_places import _patterns as _place_patterns
-from llmextract.wordindex import WordIndex, first_keys, word_key
+from llmextract.wordindex import NUMBER_KEY, WordIndex, first_keys, word_key
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = sorted((ROOT / "datasets" / "strikes-v1" / "dev" / "articles").glob("*.txt"))
@@ -132,3 +134,33 @@ def test_the_index_finds_what_the_place_patterns_find():
         ]:
             for m in pattern.finditer(text):  # the kind word a match ends with is found
                 assert index.search(word, m.start(), m.end()), m.group()
+
+
+def test_the_index_finds_what_date_and_casualty_patterns_find():
+    patterns = [_DATE, *_casualty_patterns().values(), lexicon().aggregate_cues]
+    for path in ARTICLES:
+        text = path.read_text(encoding="utf-8")
+        index = WordIndex(text)
+        for pattern in patterns:
+            assert spans(index.finditer(pattern)) == spans(pattern.finditer(text)), path
+
+
+def test_numbers_are_indexed_as_words():
+    pattern = re.compile(r"\b(?:\d+|two|three) (?:missiles|drones)\b", re.IGNORECASE)
+    assert first_keys(pattern) == {NUMBER_KEY, "two", "three"}
+    text = "Russia fired 12 missiles, F16 drones and three drones."
+    assert [m.group() for m in WordIndex(text).finditer(pattern)] == ["12 missiles", "three drones"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u0130stanbul: a missile and a drone; the base was hit.",  # shifts offsets
+        "Then a m\u0131ssile and a drone hit the base.",  # dotless i
+        "Then a mi\u017fsile and a drone hit the base.",  # long s
+        "Then a \u212aatyusha and a drone hit the base.",  # Kelvin sign
+    ],
+)
+def test_a_text_with_letters_that_fold_to_latin_ones_is_scanned(text):
+    pattern = lexicon().any_weapon
+    assert spans(WordIndex(text).finditer(pattern)) == spans(pattern.finditer(text))

@@ -29,10 +29,17 @@ _KEYED_WORD = re.compile(r"([a-z]{5})[a-z]*|([a-z]{3})s(?![a-z])|[a-z]+")
 # A number is a word too, and every number has this key: "22", "2024", "1,400" (at its 1).
 NUMBER_KEY = "0"
 _NUMBER = re.compile(r"\d+")
-# Characters that re.IGNORECASE matches to a Latin letter but that lower-case to none (or,
-# for the dotted capital I, to two characters, which would shift every offset after it).
-# A text with one of them is not indexed: every pattern scans it, so nothing is missed.
-_FOLDED_TO_LATIN = ("\u0130", "\u0131", "\u017f", "\u212a")
+# Characters other than A-Z that re.IGNORECASE matches to a Latin letter, and that lower-case
+# to none (the dotted capital I to two characters, which would shift every offset after it):
+# the index reads them as that letter. (The fourth, the Kelvin sign, lower-cases to k.)
+_FOLD_TO_LATIN = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+
+def _lower(text: str) -> str:
+    """``text`` lower-cased as re.IGNORECASE compares Latin letters, offset for offset."""
+    if "\u0130" in text or "\u0131" in text or "\u017f" in text:
+        return text.translate(_FOLD_TO_LATIN).lower()
+    return text.lower()
 
 
 def word_key(word: str) -> str:
@@ -117,7 +124,7 @@ def _step(states: set[_State], chars: list[str]) -> set[_State]:
             after.add((word, done, anchored))
             continue
         for char in chars:
-            lower = char.lower()
+            lower = _lower(char)
             if not word and anchored and char.isdecimal():
                 after.add((NUMBER_KEY, True, anchored))
                 continue
@@ -173,11 +180,9 @@ class WordIndex:
         self.text = text
         self._candidates: dict[tuple[str, int], list[int] | None] = {}  # by source and flags
         where = collections.defaultdict(list)
-        self.readable = not any(c in text for c in _FOLDED_TO_LATIN)
-        if self.readable:
-            for m in _KEYED_WORD.finditer(text.lower()):
-                where[m[1] or m[2] or m[0]].append(m.start())
-            where[NUMBER_KEY] = [m.start() for m in _NUMBER.finditer(text)]
+        for m in _KEYED_WORD.finditer(_lower(text)):
+            where[m[1] or m[2] or m[0]].append(m.start())
+        where[NUMBER_KEY] = [m.start() for m in _NUMBER.finditer(text)]
         self._where: dict[str, list[int]] = dict(where)
 
     def positions(self, wanted: frozenset[str]) -> list[int]:
@@ -191,7 +196,7 @@ class WordIndex:
         """Where a match of ``pattern`` may start; ``None`` when the index cannot tell."""
         key = (pattern.pattern, pattern.flags)
         if key not in self._candidates:
-            wanted = (first or first_keys(pattern)) if self.readable else None
+            wanted = first or first_keys(pattern)
             self._candidates[key] = None if wanted is None else self.positions(wanted)
         return self._candidates[key]
 

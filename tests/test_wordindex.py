@@ -161,6 +161,8 @@ def test_numbers_are_indexed_as_words():
         "Then a \u212aatyusha and a drone hit the base.",  # Kelvin sign
     ],
 )
-def test_a_text_with_letters_that_fold_to_latin_ones_is_scanned(text):
+def test_letters_that_fold_to_latin_ones_are_read_as_those(text):
     pattern = lexicon().any_weapon
     assert spans(WordIndex(text).finditer(pattern)) == spans(pattern.finditer(text))
+    akinci = re.compile(r"\bAk\u0131nc\u0131\b", re.IGNORECASE)  # as a pattern may spell it
+    assert spans(WordIndex("the AKINCI").finditer(akinci)) == [(4, 10)]

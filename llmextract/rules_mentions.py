@@ -115,6 +115,16 @@ _PASSIVE = r"\b(?:was|were|had\s+been|has\s+been|have\s+been|being|been|is|are)\
 _RELATIVE_SKIP = (
     r"(?:\s+(?:fired|launched|flying|carrying|dropped|sent|made|loaded)\s+[^,;]{0,60}?)?"
 )
+# What follows a strike noun that reports one ("strikes on ...", "an attack that killed"),
+# and what governs one before it ("killed in an air strike").
+_STRIKE_DETAIL = re.compile(
+    r"\s+(?:on|against|in|near|by|at|that|which|carried\s+out|launched|"
+    r"fired|hit|struck|killed|destroyed|targeting)\b|\s*$",
+    re.IGNORECASE,
+)
+_GOVERNED = re.compile(r"\b(?:in|by|after|following|from|during|for)\s+$")
+_ON_AGAINST = re.compile(r"\s+(?:on|against)\s+", re.IGNORECASE)
+_WOULD = re.compile(r"\b(?:would|will)\b", re.IGNORECASE)
 _DEFINITE_OBJECT = re.compile(
     r"^\s*(?:(?:some|most|all|many|several|none|part|\d[\d,]*|one|two|three|four|five|six|"
     r"seven|eight|nine|ten)\s+of\s+)?(?:the|them|those|these|its|their|it)\b",
@@ -365,11 +375,7 @@ class MentionFinder:
             platform = self._find(self.lex.any_weapon, actor.start, actor.end)
             if weapon_np is None and platform:  # "Russian jets struck": the jets
                 weapon_np = NounPhrase(actor.start, actor.end, platform.start(), False)
-            status = (
-                Status.PLANNED
-                if re.search(r"\b(?:would|will)\b", m.group(), re.IGNORECASE)
-                else Status.OCCURRED
-            )
+            status = Status.PLANNED if _WOULD.search(m.group()) else Status.OCCURRED
             found.append(
                 Mention(
                     sentence,
@@ -398,14 +404,9 @@ class MentionFinder:
             np = noun_phrase(self.text, n.start(), n.end(), cs)
             plural = n.group().lower().endswith("s") and not n.group().lower().endswith("ss")
             after = self.text[n.end() : ce]
-            detail = re.match(
-                r"\s+(?:on|against|in|near|by|at|that|which|carried\s+out|launched|"
-                r"fired|hit|struck|killed|destroyed|targeting)\b|\s*$",
-                after,
-                re.IGNORECASE,
-            )
+            detail = _STRIKE_DETAIL.match(after)
             before = self.text[max(cs, np.start - 20) : np.start]
-            governed = re.search(r"\b(?:in|by|after|following|from|during|for)\s+$", before)
+            governed = _GOVERNED.search(before)
             bare_attack = n.group().lower().startswith("attack")
             if np.definite and np.possessor is None:
                 kind = Kind.REFERENCE
@@ -424,7 +425,7 @@ class MentionFinder:
             attacker = self._attacker_in(np.start, n.end()) or self._attacker_by(n.end(), ce)
             if attacker is None and np.possessor:
                 attacker = next(iter(actors(self.text, np.start, n.end())), None)
-            on = re.match(r"\s+(?:on|against)\s+", after, re.IGNORECASE)
+            on = _ON_AGAINST.match(after)
             found.append(
                 Mention(
                     sentence,
@@ -449,7 +450,7 @@ class MentionFinder:
 
     def _passives(self, sentence: Sentence, cs: int, ce: int) -> list[Mention]:
         found = []
-        for m in _frames()["passive"].finditer(self.text, cs, ce):
+        for m in self.index.finditer(_frames()["passive"], cs, ce):
             w = self._find(self.lex.any_weapon, m.end(), min(ce, m.end() + 60))
             strike = self._find(self.lex.strike_nouns, m.end(), min(ce, m.end() + 60))
             head = w or strike

@@ -120,7 +120,7 @@ def noun_phrase(text: str, head_start: int, head_end: int, floor: int) -> NounPh
         word = tok.group().rstrip(".")
         lower = word.lower()
         lex = lexicon()
-        if re.search(r"[’']s$", word):
+        if word.endswith(("’s", "'s")):
             possessor = word[:-2]
             definite = True
             start = tok.start()
@@ -207,6 +207,17 @@ def _actor_head() -> re.Pattern[str]:
 
 
 @functools.cache
+def _actor_head_word() -> re.Pattern[str]:
+    """A head word that makes a party of a country ("forces", "military")."""
+    return re.compile(lexicon().actor_heads, re.IGNORECASE)
+
+
+_POSSESSIVE_S = re.compile(r"[’']s\b")
+_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+_AND = re.compile(r"\s+and\s+")
+
+
+@functools.cache
 def actor_names() -> re.Pattern[str]:
     """The names of armed groups that are not places, for telling groups from places."""
     groups = [g.pattern.pattern for g in lexicon().groups if not g.also_place]
@@ -244,9 +255,9 @@ def _all_actors(text: str) -> list[ActorPhrase]:
         if any(s <= c.start < e for s, e in taken):
             continue
         word = text[c.start : c.end]
-        possessive = re.match(r"[’']s\b", text[c.end : end])
+        possessive = _POSSESSIVE_S.match(text, c.end, end)
         h = head.match(text, c.end + (2 if possessive else 0), end)
-        if h and re.search(lex.actor_heads, h.group(), re.IGNORECASE):
+        if h and _actor_head_word().search(h.group()):
             found.append(
                 ActorPhrase(
                     c.start, h.end(), " ".join(text[c.start : h.end()].split()), frozenset({c.code})
@@ -261,7 +272,7 @@ def _all_actors(text: str) -> list[ActorPhrase]:
         elif not c.demonym:
             found.append(ActorPhrase(c.start, c.end, word, frozenset({c.code})))
     for m in index.finditer(lex.generic_actors):
-        name = re.sub(r"^the\s+", "", m.group(), flags=re.IGNORECASE)
+        name = _LEADING_THE.sub("", m.group())
         found.append(ActorPhrase(m.start(), m.end(), name, frozenset(), generic=True))
     return _joined(text, _outermost(found))
 
@@ -280,7 +291,7 @@ def _joined(text: str, found: list[ActorPhrase]) -> list[ActorPhrase]:
     """ "The United States and Britain" as one party acting for both countries."""
     joined: list[ActorPhrase] = []
     for actor in found:
-        if joined and re.fullmatch(r"\s+and\s+", text[joined[-1].end : actor.start]):
+        if joined and _AND.fullmatch(text, joined[-1].end, actor.start):
             first = joined.pop()
             joined.append(
                 ActorPhrase(

@@ -246,8 +246,9 @@ def _all_actors(text: str) -> list[ActorPhrase]:
     head = _actor_head()
     index = word_index(text)
     found: list[ActorPhrase] = []
-    for group in lex.groups:
-        for m in index.finditer(group.pattern):
+    matches = index.matches_of_each([group.pattern for group in lex.groups])
+    for group, group_matches in zip(lex.groups, matches, strict=True):
+        for m in group_matches:
             countries = frozenset({group.country}) if group.country else frozenset()
             found.append(ActorPhrase(m.start(), m.end(), group.name, countries))
     taken = [(a.start, a.end) for a in found]

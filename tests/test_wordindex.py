@@ -76,11 +76,15 @@ def test_keys_are_short_prefixes_without_plural_s():
 
 
 def test_the_index_finds_what_each_armed_group_pattern_finds():
+    patterns = [group.pattern for group in lexicon().groups]
     for path in ARTICLES:
         text = path.read_text(encoding="utf-8")
         index = WordIndex(text)
-        for group in lexicon().groups:
-            assert spans(index.finditer(group.pattern)) == spans(group.pattern.finditer(text))
+        for pattern in patterns:
+            assert spans(index.finditer(pattern)) == spans(pattern.finditer(text))
+        found = index.matches_of_each([*patterns, re.compile(r"\d+ (?:killed|dead)")])
+        expected = [*patterns, re.compile(r"\d+ (?:killed|dead)")]
+        assert [spans(f) for f in found] == [spans(p.finditer(text)) for p in expected], path
 
 
 def test_first_keys_are_the_words_a_match_can_start_with():

@@ -362,23 +362,23 @@ _TO_MODEL = re.compile(
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
 
 
-# Every phrase of _TO_MODEL holds one of these words (lower-cased), or "AI" as _AI_ADDRESSED
-# finds it. Looking for them is a few scans in C where the pattern itself costs a tenth of
-# a millisecond a kilobyte, and most articles hold none of them.
+# Every phrase of _TO_MODEL holds all the words (lower-cased) of one of these groups, or
+# "AI" as _AI_ADDRESSED finds it. Looking for them is a few scans in C where the pattern
+# itself costs a tenth of a millisecond a kilobyte, and most articles hold none of them.
 _TO_MODEL_WORDS = (
-    "ignore",
-    "disregard",
-    "forget",
-    "override",
-    "prompt",
-    "instruction",
-    "you",
-    "language",
-    "llm",
-    "assistant",
-    "extractor",
-    "<|im_start|>",
-    "inst]",
+    ("ignore",),
+    ("disregard",),
+    ("forget",),
+    ("override",),
+    ("system", "prompt"),
+    ("instruction",),
+    ("you", "now"),
+    ("language",),
+    ("llm",),
+    ("assistant",),
+    ("extractor",),
+    ("<|im_start|>",),
+    ("inst]",),
 )
 _AI_ADDRESSED = re.compile(r"ai\s*[,:]|as\s+an?\s+ai")
 # The characters other than A-Z that re.IGNORECASE lets match a Latin letter.
@@ -390,7 +390,9 @@ def _may_address_model(text: str) -> bool:
     if any(c in text for c in _FOLDED_TO_LATIN):
         return True
     lower = text.lower()
-    return any(w in lower for w in _TO_MODEL_WORDS) or bool(_AI_ADDRESSED.search(lower))
+    return any(all(w in lower for w in group) for group in _TO_MODEL_WORDS) or bool(
+        _AI_ADDRESSED.search(lower)
+    )
 
 
 def addressed_to_model(text: str) -> list[tuple[int, int]]:

@@ -22,13 +22,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 _PREFIX = 5
-# A lower-case word with its key (:func:`word_key`) in a group, so that indexing a text runs
-# no Python per word beyond one append: the first five letters of a longer word, or a
-# four-letter word without its plural s, or a shorter word whole.
-_KEYED_WORD = re.compile(r"([a-z]{5})[a-z]*|([a-z]{3})s(?![a-z])|[a-z]+")
 # A number is a word too, and every number has this key: "22", "2024", "1,400" (at its 1).
 NUMBER_KEY = "0"
-_NUMBER = re.compile(r"\d+")
+# A lower-case word with its key (:func:`word_key`) in the group, so that indexing a text
+# runs no Python per word beyond one append: the first five letters of a longer word, or a
+# four-letter word without its plural s, or a shorter word whole; or a number (no group).
+_KEYED_WORD = re.compile(r"([a-z]{5}|[a-z]{3}(?=s(?![a-z]))|[a-z]{1,4})[a-z]*|\d+")
 # Characters other than A-Z that re.IGNORECASE matches to a Latin letter, and that lower-case
 # to none (the dotted capital I to two characters, which would shift every offset after it):
 # the index reads them as that letter. (The fourth, the Kelvin sign, lower-cases to k.)
@@ -181,8 +180,7 @@ class WordIndex:
         self._candidates: dict[tuple[str, int], list[int] | None] = {}  # by source and flags
         where = collections.defaultdict(list)
         for m in _KEYED_WORD.finditer(_lower(text)):
-            where[m[1] or m[2] or m[0]].append(m.start())
-        where[NUMBER_KEY] = [m.start() for m in _NUMBER.finditer(text)]
+            where[m[1] or NUMBER_KEY].append(m.start())
         self._where: dict[str, list[int]] = dict(where)
 
     def positions(self, wanted: frozenset[str]) -> list[int]:

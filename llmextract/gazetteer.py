@@ -11,6 +11,7 @@ import bisect
 import functools
 import importlib.resources
 import json
+import operator
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -182,7 +183,7 @@ def country_mentions(text: str, start: int = 0, end: int | None = None) -> Itera
     """Country names and demonyms in ``text[start:end]`` ("Iraq", "Syrian", "U.S.")."""
     stop = len(text) if end is None else end
     found = _all_country_mentions(text)
-    first = bisect.bisect_left(found, start, key=lambda c: c.start)
+    first = bisect.bisect_left(found, start, key=operator.attrgetter("start"))
     for mention in found[first:]:
         if mention.start >= stop:
             break

@@ -252,7 +252,7 @@ class MentionFinder:
         if self.index.search(self.lex.generic_cues, cs, ce):
             return True
         # "Over the past week, Russia launched ...": cues up to the clause's end count
-        return bool(self.lex.aggregate_cues.search(self.text, sentence.start, ce))
+        return bool(self.index.search(self.lex.aggregate_cues, sentence.start, ce))
 
     def _negated(self, cs: int, at: int) -> bool:
         """Whether the clause is negated before ``at`` ("denied its forces had fired")."""

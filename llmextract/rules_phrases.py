@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import operator
 import re
 from dataclasses import dataclass
 
@@ -183,6 +184,9 @@ def extend_coordination(text: str, np_end: int, limit: int, lex: Lexicon) -> int
 # --------------------------------------------------------------------------- armed parties
 
 
+_START = operator.attrgetter("start")
+
+
 @dataclass(frozen=True)
 class ActorPhrase:
     """An armed party named in the text: ``name`` for the event, ``countries`` it acts for."""
@@ -230,7 +234,7 @@ def actors(text: str, start: int, end: int) -> list[ActorPhrase]:
     a military head ("Russian forces", "Israeli warplanes" -> "Israeli military")."""
     found = _all_actors(text)
     inside = []
-    for actor in found[bisect.bisect_left(found, start, key=lambda a: a.start) :]:
+    for actor in found[bisect.bisect_left(found, start, key=_START) :]:
         if actor.start >= end:
             break
         if actor.end <= end:

@@ -82,6 +82,7 @@ def _city_index() -> dict[str, list[City]]:
     return index
 
 
+@functools.lru_cache(maxsize=4096)
 def cities(name: str) -> tuple[City, ...]:
     """The cities called ``name``, most populous first; empty when none is known."""
     found = _city_index().get(place_key(name), [])

@@ -18,7 +18,7 @@ import functools
 import re
 import re._constants as sre  # type: ignore[import-not-found]
 import re._parser as sre_parse  # type: ignore[import-not-found]
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 _PREFIX = 5
@@ -222,6 +222,21 @@ class WordIndex:
             if at < after:
                 continue
             m = pattern.match(self.text, at, stop)
+            if m is not None and m.end() > m.start():
+                yield m
+                after = m.end()
+
+    def finditer_by_key(self, patterns: Mapping[str, re.Pattern[str]]) -> Iterator[re.Match[str]]:
+        """The non-overlapping matches in the whole text of one pattern split by the key
+        of the word its matches start with: at a word the part for its key is tried."""
+        tries = sorted(
+            (at, key) for key in patterns.keys() & self._where.keys() for at in self._where[key]
+        )
+        after = 0
+        for at, key in tries:
+            if at < after:
+                continue
+            m = patterns[key].match(self.text, at)
             if m is not None and m.end() > m.start():
                 yield m
                 after = m.end()

@@ -214,11 +214,8 @@ class WordIndex:
         if starts is None:
             yield from pattern.finditer(self.text, start, stop)
             return
-        i = bisect.bisect_left(starts, start)
         after = start
-        while i < len(starts) and starts[i] < stop:
-            at = starts[i]
-            i += 1
+        for at in starts[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, stop)]:
             if at < after:
                 continue
             m = pattern.match(self.text, at, stop)

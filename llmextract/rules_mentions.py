@@ -37,7 +37,7 @@ from llmextract.rules_phrases import (
 )
 from llmextract.schema import Status, StrikeType
 from llmextract.textview import Sentence
-from llmextract.wordindex import word_index
+from llmextract.wordindex import WordIndex, word_index
 
 
 class Kind(enum.Enum):
@@ -72,8 +72,10 @@ class Mention:
         return self.start, self.end if self.end >= 0 else self.clause_end
 
 
+# The first word of what a clause goes on to after its strike (the spaces before it are cut
+# too); it follows a space, so the word index finds it.
 _EVIDENCE_END = re.compile(
-    r"\s+(?:in\s+(?:response|retaliation|reprisal|revenge)\s+(?:to|for)|"
+    r"(?<=\s)(?:in\s+(?:response|retaliation|reprisal|revenge)\s+(?:to|for)|"
     r"(?<!shortly\s)(?<!just\s)(?<!soon\s)after(?!\s+(?:midnight|dawn|noon|\d))|as|amid|"
     r"following|while|(?:a|one|two|three|several)\s+(?:days?|weeks?|hours?)\s+after|"
     r"in\s+what|which|who|saying|calling|in\s+the\s+(?:deadliest|latest|biggest|largest))\b",
@@ -223,8 +225,8 @@ class MentionFinder:
     def _with_end(self, m: Mention) -> Mention:
         """The mention with its evidence cut before what the clause goes on to ("in
         retaliation for ...", "as residents gathered ...")."""
-        cut = _EVIDENCE_END.search(self.text, m.trigger_end, m.clause_end)
-        end = cut.start() if cut else m.clause_end
+        cut = _evidence_cut(self.index, m.trigger_end, m.clause_end)
+        end = m.clause_end if cut is None else cut
         while end > m.start and self.text[end - 1] in " .\"”’'":
             end -= 1
         return dataclasses.replace(m, end=end)
@@ -618,6 +620,18 @@ class MentionFinder:
 
     def _attacker_near(self, np_start: int, np_end: int, limit: int) -> ActorPhrase | None:
         return self._attacker_in(np_start, np_end) or self._attacker_after(np_end, limit)
+
+
+def _evidence_cut(index: WordIndex, start: int, end: int) -> int | None:
+    """Where, in ``text[start:end]``, the spaces before the first word of _EVIDENCE_END
+    begin (not before ``start``): what ``\\s+`` and that word would match first."""
+    word = index.search(_EVIDENCE_END, start + 1, end)
+    if word is None:
+        return None
+    cut = word.start()
+    while cut > start and index.text[cut - 1].isspace():
+        cut -= 1
+    return cut
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:

@@ -74,6 +74,7 @@ class _Unreadable(Exception):
 _State = tuple[str, bool, bool]
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 _MAX_CLASS = 64  # a character class with more members than this is not enumerated
+_SPACE_CLASS = [(sre.CATEGORY, sre.CATEGORY_SPACE)]  # \s
 
 
 @functools.cache
@@ -107,6 +108,11 @@ def _read(items: Iterable[tuple[Any, Any]], states: set[_State]) -> set[_State]:
                 raise _Unreadable(op)
             # a boundary after letters ends the word; before them it anchors it
             states = {(w, done or bool(w), anchored or not w) for w, done, anchored in states}
+        elif op is sre.ASSERT and av[0] < 0 and list(av[1]) == [(sre.IN, _SPACE_CLASS)]:
+            # "(?<=\s)": a space before, so a word starts here (never inside one)
+            if any(w and not done for w, done, _ in states):
+                raise _Unreadable(op)
+            states = {(w, done, anchored or not w) for w, done, anchored in states}
         elif op in (sre.ASSERT, sre.ASSERT_NOT):
             if av[0] > 0 and any(w and not done for w, done, _ in states):
                 raise _Unreadable(op)  # a lookahead inside a word
@@ -178,10 +184,24 @@ class WordIndex:
     def __init__(self, text: str) -> None:
         self.text = text
         self._candidates: dict[tuple[str, int], list[int] | None] = {}  # by source and flags
+        self._lowered = _lower(text)
         where = collections.defaultdict(list)
-        for m in _KEYED_WORD.finditer(_lower(text)):
+        for m in _KEYED_WORD.finditer(self._lowered):
             where[m[1] or NUMBER_KEY].append(m.start())
         self._where: dict[str, list[int]] = dict(where)
+
+    def _cut_word(self, end: int) -> int | None:
+        """Where the word that ``end`` cuts in two starts ("Mayor" cut after "May"): in
+        ``text[:end]`` that word is shorter and may have another key."""
+        lowered = self._lowered
+        if not (
+            0 < end < len(lowered) and lowered[end - 1] in _LETTERS and lowered[end] in _LETTERS
+        ):
+            return None
+        at = end - 1
+        while at > 0 and lowered[at - 1] in _LETTERS:
+            at -= 1
+        return at
 
     def positions(self, wanted: frozenset[str]) -> list[int]:
         """Where the words with one of the keys ``wanted`` start, in order."""
@@ -214,8 +234,12 @@ class WordIndex:
         if starts is None:
             yield from pattern.finditer(self.text, start, stop)
             return
+        tries = starts[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, stop)]
+        cut = self._cut_word(stop)
+        if cut is not None and cut >= start and (not tries or tries[-1] < cut):
+            tries.append(cut)  # the last word, cut by ``end``: tried whatever its key
         after = start
-        for at in starts[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, stop)]:
+        for at in tries:
             if at < after:
                 continue
             m = pattern.match(self.text, at, stop)

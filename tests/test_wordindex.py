@@ -10,6 +10,7 @@ import pytest
 from llmextract.gazetteer import _country_pattern, _country_patterns_by_first_word
 from llmextract.lexicon import lexicon
 from llmextract.rules_casualties import _patterns as _casualty_patterns
+from llmextract.rules_mentions import _EVIDENCE_END, _evidence_cut
 from llmextract.rules_phrases import _DATE
 from llmextract.rules_places import _patterns as _place_patterns
 from llmextract.wordindex import NUMBER_KEY, WordIndex, first_keys, word_key
@@ -171,3 +172,30 @@ def test_letters_that_fold_to_latin_ones_are_read_as_those(text):
     assert spans(WordIndex(text).finditer(pattern)) == spans(pattern.finditer(text))
     akinci = re.compile(r"\bAk\u0131nc\u0131\b", re.IGNORECASE)  # as a pattern may spell it
     assert spans(WordIndex("the AKINCI").finditer(akinci)) == [(4, 10)]
+
+
+def test_the_evidence_cut_is_where_spaces_and_the_word_would_match_first():
+    scan = re.compile(r"\s+" + _EVIDENCE_END.pattern.removeprefix(r"(?<=\s)"), re.IGNORECASE)
+    for path in ARTICLES:
+        text = path.read_text(encoding="utf-8")
+        index = WordIndex(text)
+        for start in range(0, len(text), 7):
+            end = min(len(text), start + 120)
+            m = scan.search(text, start, end)
+            assert _evidence_cut(index, start, end) == (m.start() if m else None), start
+
+
+def test_a_span_that_ends_inside_a_word_is_read_as_the_pattern_reads_it():
+    text = "The Mayor said; later the Mayor spoke."
+    month = re.compile(r"\b(?:May|March)\b")
+    assert spans(WordIndex(text).finditer(month, 0, 7)) == spans(month.finditer(text, 0, 7))
+    assert spans(WordIndex(text).finditer(month, 0, 7)) == [(4, 7)]
+    patterns = [_DATE, lexicon().any_weapon, lexicon().hit_verbs, _place_patterns().kind_of]
+    for path in ARTICLES[:10]:
+        text = path.read_text(encoding="utf-8")
+        index = WordIndex(text)
+        for start in range(0, len(text), 53):
+            end = min(len(text), start + 61)
+            for pattern in patterns:
+                expected = spans(pattern.finditer(text, start, end))
+                assert spans(index.finditer(pattern, start, end)) == expected, (path, start)

@@ -235,7 +235,7 @@ class WordIndex:
             yield from pattern.finditer(self.text, start, stop)
             return
         tries = starts[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, stop)]
-        cut = self._cut_word(stop)
+        cut = None if end is None else self._cut_word(stop)
         if cut is not None and cut >= start and (not tries or tries[-1] < cut):
             tries.append(cut)  # the last word, cut by ``end``: tried whatever its key
         after = start

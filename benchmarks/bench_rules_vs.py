@@ -8,8 +8,9 @@ or ``git archive REV | tar -x -C DIR``):
 The shared machines drift by a third within a quarter of an hour, so two figures taken
 minutes apart say little. Here each round runs a fresh process of each tree, one after the
 other (which goes first alternates), each timing ``Extractor("rules").extract`` over
-``RUNS`` batches of new 3 KB articles as ``bench_rules.py`` makes them, pinned to one CPU;
-the ratio of each pair is taken, and the median of the ratios is reported.
+``RUNS`` batches of new 3 KB articles as ``bench_rules.py`` makes them, pinned to one CPU,
+and keeps its best batch (the one least slowed by other jobs); the ratio of each pair is
+taken, and the median of the ratios is reported.
 """
 
 from __future__ import annotations
@@ -36,16 +37,19 @@ paragraphs = bench_rules._paragraphs()
 extractor = llmextract.Extractor("rules")
 for text in bench_rules.articles(1, paragraphs)[:20]:
     extractor.extract(text, published="2024-03-15")
-batch = [a for run in range({runs}) for a in bench_rules.articles(1000 + run, paragraphs)]
-cpu = time.process_time()
-for text in batch:
-    extractor.extract(text, published="2024-03-15")
-print(len(batch) / (time.process_time() - cpu))
+rates = []
+for run in range({runs}):
+    batch = bench_rules.articles(1000 + run, paragraphs)
+    cpu = time.process_time()
+    for text in batch:
+        extractor.extract(text, published="2024-03-15")
+    rates.append(len(batch) / (time.process_time() - cpu))
+print(max(rates))
 """
 
 
 def rate(tree: Path) -> float:
-    """Articles per CPU second of one fresh process running ``tree``'s rules backend."""
+    """Articles per CPU second (best batch) of a fresh process running ``tree``'s rules."""
     probe = _PROBE.format(tree=str(tree), benchmarks=str(ROOT / "benchmarks"), runs=RUNS)
     out = subprocess.run(
         [sys.executable, "-c", probe], cwd=tree, capture_output=True, text=True, check=True
@@ -64,7 +68,7 @@ def main() -> None:
             rates.append(rate(tree))
     ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
     print(
-        f"{rounds} rounds x {RUNS} x 200 articles: this tree median "
+        f"{rounds} rounds, best of {RUNS} x 200 articles a process: this tree median "
         f"{statistics.median(ours):.0f} articles per CPU second, baseline "
         f"{statistics.median(theirs):.0f}; ratio median {statistics.median(ratios):.2f} "
         f"(min {min(ratios):.2f}, max {max(ratios):.2f})"

@@ -11,8 +11,9 @@ import bisect
 import functools
 import importlib.resources
 import json
+import operator
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import pycountry
@@ -81,6 +82,7 @@ def _city_index() -> dict[str, list[City]]:
     return index
 
 
+@functools.lru_cache(maxsize=4096)
 def cities(name: str) -> tuple[City, ...]:
     """The cities called ``name``, most populous first; empty when none is known."""
     found = _city_index().get(place_key(name), [])
@@ -128,18 +130,25 @@ def _country_names_written() -> tuple[str, ...]:
     return tuple(sorted(names, key=len, reverse=True))
 
 
-@functools.cache
-def _country_pattern() -> re.Pattern[str]:
-    names = _country_names_written()
+def _names_pattern(names: Iterable[str]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w.-])(?=[A-Z])(?:" + "|".join(map(re.escape, names)) + r")(?![\w-])")
 
 
 @functools.cache
-def _country_first_words() -> frozenset[str]:
-    """Keys of the words country names start with ("United" of "United States")."""
-    return frozenset(
-        word_key(m.group()) for n in _country_names_written() if (m := _FIRST.search(n))
-    )
+def _country_pattern() -> re.Pattern[str]:
+    return _names_pattern(_country_names_written())
+
+
+@functools.cache
+def _country_patterns_by_first_word() -> dict[str, re.Pattern[str]]:
+    """The country pattern split by the key of each name's first word ("United" of
+    "United States"), longest names still first: at a word of the text only the names
+    that can start there are tried, not all six hundred."""
+    by_key: dict[str, list[str]] = {}
+    for name in _country_names_written():
+        if m := _FIRST.search(name):
+            by_key.setdefault(word_key(m.group()), []).append(name)
+    return {key: _names_pattern(names) for key, names in by_key.items()}
 
 
 _FIRST = re.compile(r"[A-Za-z]+")
@@ -167,6 +176,7 @@ def _country_names() -> frozenset[str]:
 _DEMONYM_ENDING = re.compile(r"(?:an|ans|ian|ians|i|is|ese|ish|ch|ds|er|ers|s)$")
 
 
+@functools.lru_cache(maxsize=4096)
 def is_demonym(name: str) -> bool:
     """Whether ``name`` is a country's people or adjective ("Syrian", "Israelis",
     "British", "Turks"); not for the country's name ("Yemen", "Gaza Strip", "US") or
@@ -181,7 +191,7 @@ def country_mentions(text: str, start: int = 0, end: int | None = None) -> Itera
     """Country names and demonyms in ``text[start:end]`` ("Iraq", "Syrian", "U.S.")."""
     stop = len(text) if end is None else end
     found = _all_country_mentions(text)
-    first = bisect.bisect_left(found, start, key=lambda c: c.start)
+    first = bisect.bisect_left(found, start, key=operator.attrgetter("start"))
     for mention in found[first:]:
         if mention.start >= stop:
             break
@@ -193,7 +203,7 @@ def country_mentions(text: str, start: int = 0, end: int | None = None) -> Itera
 def _all_country_mentions(text: str) -> list[CountryMention]:
     """Every country mention of one text, found once however often it is asked about."""
     found = []
-    for m in word_index(text).finditer(_country_pattern(), first=_country_first_words()):
+    for m in word_index(text).finditer_by_key(_country_patterns_by_first_word()):
         code = country_code(m.group())
         if code is not None:
             found.append(CountryMention(m.start(), m.end(), code, demonym=is_demonym(m.group())))

@@ -362,9 +362,44 @@ _TO_MODEL = re.compile(
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
 
 
+# Every phrase of _TO_MODEL holds all the words (lower-cased) of one of these groups, or
+# "AI" as _AI_ADDRESSED finds it. Looking for them is a few scans in C where the pattern
+# itself costs a tenth of a millisecond a kilobyte, and most articles hold none of them.
+_TO_MODEL_WORDS = (
+    ("ignore",),
+    ("disregard",),
+    ("forget",),
+    ("override",),
+    ("system", "prompt"),
+    ("instruction",),
+    ("you", "now"),
+    ("language",),
+    ("llm",),
+    ("assistant",),
+    ("extractor",),
+    ("<|im_start|>",),
+    ("inst]",),
+)
+_AI_ADDRESSED = re.compile(r"ai\s*[,:]|as\s+an?\s+ai")
+# The characters other than A-Z that re.IGNORECASE lets match a Latin letter.
+_FOLDED_TO_LATIN = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def _may_address_model(text: str) -> bool:
+    """False only when no phrase of _TO_MODEL can be in ``text``."""
+    if any(c in text for c in _FOLDED_TO_LATIN):
+        return True
+    lower = text.lower()
+    return any(all(w in lower for w in group) for group in _TO_MODEL_WORDS) or bool(
+        _AI_ADDRESSED.search(lower)
+    )
+
+
 def addressed_to_model(text: str) -> list[tuple[int, int]]:
     """Character ranges of the sentences in ``text`` that address a language model."""
     ranges: list[tuple[int, int]] = []
+    if not _may_address_model(text):
+        return ranges
     for match in _TO_MODEL.finditer(text):
         start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, match.start())), default=0)
         following = _SENTENCE_END.search(text, match.end())
@@ -559,7 +594,10 @@ def _name_tokenizer() -> tuple[re.Pattern[str], dict[str, str]]:
     return pattern, keys
 
 
-def _name_tokens(text: str) -> list[str]:
+# Names and quotes recur (every event of an article names its attacker, often in the same
+# words as its quote), and the alias alternation is costly to run over them.
+@functools.lru_cache(maxsize=4096)
+def _name_tokens(text: str) -> tuple[str, ...]:
     """Words of ``text`` for comparing names: casefolded, without diacritics or a
     possessive 's; an alias phrase is one token ``@KEY``; a hyphenated word counts whole
     and by its alphabetic parts of three letters or more ("al-Qaeda" -> "qaeda")."""
@@ -573,10 +611,10 @@ def _name_tokens(text: str) -> list[str]:
         tokens.append(word)
         if "-" in word:
             tokens.extend(p for p in word.split("-") if p.isalpha() and len(p) >= 3)
-    return tokens
+    return tuple(tokens)
 
 
-def _content_words(tokens: list[str]) -> list[str]:
+def _content_words(tokens: tuple[str, ...]) -> list[str]:
     words = [t for t in tokens if len(t) > 1 and t not in _STOPWORDS]
     specific = [t for t in words if t not in _TITLES and t not in _GENERIC]
     return specific or words

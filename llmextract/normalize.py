@@ -537,6 +537,8 @@ _RULES = (
 )
 
 
+# Date phrases recur ("on Monday", "overnight"), and up to twenty rules may be tried on each.
+@functools.lru_cache(maxsize=4096)
 def _first_rule(quote: str) -> tuple[_Rule, re.Match[str]] | None:
     for rule in _RULES:
         m = rule.pattern.search(quote)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from llmextract.lexicon import lexicon
 from llmextract.normalize import casualty_bounds
 from llmextract.schema import Outcome, VictimGroup
+from llmextract.wordindex import word_index
 
 _QUANTIFIER = (
     r"(?:(?:at\s+least|more\s+than|over|up\s+to|as\s+many\s+as|nearly|almost|about|around|"
@@ -146,12 +147,13 @@ def claims(text: str, start: int, end: int) -> list[Claim]:
     source = sentence_source(text, start, end)
     found: list[Claim] = []
     p = _patterns()
+    index = word_index(text)  # most of the patterns start with a word: tried only there
     lower = text[start:end].lower()
     bodies = "bodies" in lower
     for name in ("verb_first", "number_first", "one_person", "bodies_of", "bodies"):
         if name.startswith("bodies") and not bodies:
             continue
-        for m in p[name].finditer(text, start, end):
+        for m in index.finditer(p[name], start, end):
             if _NOT_AFTER.search(text, max(start, m.start() - 12), m.start()):
                 continue  # "has killed thousands": a running total, not a claim
             if name == "number_first" and re.search(r"\bha(?:s|ve)\s+been\b", m.group()):

@@ -37,7 +37,7 @@ from llmextract.rules_phrases import (
 )
 from llmextract.schema import Status, StrikeType
 from llmextract.textview import Sentence
-from llmextract.wordindex import word_index
+from llmextract.wordindex import WordIndex, word_index
 
 
 class Kind(enum.Enum):
@@ -72,8 +72,10 @@ class Mention:
         return self.start, self.end if self.end >= 0 else self.clause_end
 
 
+# The first word of what a clause goes on to after its strike (the spaces before it are cut
+# too); it follows a space, so the word index finds it.
 _EVIDENCE_END = re.compile(
-    r"\s+(?:in\s+(?:response|retaliation|reprisal|revenge)\s+(?:to|for)|"
+    r"(?<=\s)(?:in\s+(?:response|retaliation|reprisal|revenge)\s+(?:to|for)|"
     r"(?<!shortly\s)(?<!just\s)(?<!soon\s)after(?!\s+(?:midnight|dawn|noon|\d))|as|amid|"
     r"following|while|(?:a|one|two|three|several)\s+(?:days?|weeks?|hours?)\s+after|"
     r"in\s+what|which|who|saying|calling|in\s+the\s+(?:deadliest|latest|biggest|largest))\b",
@@ -97,7 +99,9 @@ _PASSIVE_BEFORE = re.compile(
 )
 _TARGET_PREPOSITION = re.compile(r"\s+(?:at|into|on|onto|toward|towards|against)\s+")
 # Clause breaks: ; : ( ) a comma (not in "1,400") or a spaced dash; spaces around are trimmed.
-_CLAUSE_BREAK = re.compile(r"[;:()]|,(?!\d{3})|(?<=\s)[—–-](?=\s)")
+# One character class first and the conditions after it: re then skips to the next of those
+# characters instead of trying each alternative at every position (4x faster).
+_CLAUSE_BREAK = re.compile(r"[;:(),—–-](?:(?<=[;:()])|(?<=,)(?!\d{3})|(?<=\s[—–-])(?=\s))")
 # Before a subject: nothing but "the"/"also" in its clause, or one of these words.
 _SUBJECT_OPENER = r"(?:(?:the|The|also|then|later|earlier)\s+)?"
 _CLAUSE_OPENING = re.compile(_SUBJECT_OPENER)
@@ -113,6 +117,16 @@ _PASSIVE = r"\b(?:was|were|had\s+been|has\s+been|have\s+been|being|been|is|are)\
 _RELATIVE_SKIP = (
     r"(?:\s+(?:fired|launched|flying|carrying|dropped|sent|made|loaded)\s+[^,;]{0,60}?)?"
 )
+# What follows a strike noun that reports one ("strikes on ...", "an attack that killed"),
+# and what governs one before it ("killed in an air strike").
+_STRIKE_DETAIL = re.compile(
+    r"\s+(?:on|against|in|near|by|at|that|which|carried\s+out|launched|"
+    r"fired|hit|struck|killed|destroyed|targeting)\b|\s*$",
+    re.IGNORECASE,
+)
+_GOVERNED = re.compile(r"\b(?:in|by|after|following|from|during|for)\s+$")
+_ON_AGAINST = re.compile(r"\s+(?:on|against)\s+", re.IGNORECASE)
+_WOULD = re.compile(r"\b(?:would|will)\b", re.IGNORECASE)
 _DEFINITE_OBJECT = re.compile(
     r"^\s*(?:(?:some|most|all|many|several|none|part|\d[\d,]*|one|two|three|four|five|six|"
     r"seven|eight|nine|ten)\s+of\s+)?(?:the|them|those|these|its|their|it)\b",
@@ -211,8 +225,8 @@ class MentionFinder:
     def _with_end(self, m: Mention) -> Mention:
         """The mention with its evidence cut before what the clause goes on to ("in
         retaliation for ...", "as residents gathered ...")."""
-        cut = _EVIDENCE_END.search(self.text, m.trigger_end, m.clause_end)
-        end = cut.start() if cut else m.clause_end
+        cut = _evidence_cut(self.index, m.trigger_end, m.clause_end)
+        end = m.clause_end if cut is None else cut
         while end > m.start and self.text[end - 1] in " .\"”’'":
             end -= 1
         return dataclasses.replace(m, end=end)
@@ -237,10 +251,10 @@ class MentionFinder:
 
     def _habitual(self, sentence: Sentence, cs: int, ce: int) -> bool:
         """Whether the clause is habitual, aggregate or hypothetical."""
-        if self.lex.generic_cues.search(self.text[cs:ce]):
+        if self.index.search(self.lex.generic_cues, cs, ce):
             return True
         # "Over the past week, Russia launched ...": cues up to the clause's end count
-        return bool(self.lex.aggregate_cues.search(self.text, sentence.start, ce))
+        return bool(self.index.search(self.lex.aggregate_cues, sentence.start, ce))
 
     def _negated(self, cs: int, at: int) -> bool:
         """Whether the clause is negated before ``at`` ("denied its forces had fired")."""
@@ -363,11 +377,7 @@ class MentionFinder:
             platform = self._find(self.lex.any_weapon, actor.start, actor.end)
             if weapon_np is None and platform:  # "Russian jets struck": the jets
                 weapon_np = NounPhrase(actor.start, actor.end, platform.start(), False)
-            status = (
-                Status.PLANNED
-                if re.search(r"\b(?:would|will)\b", m.group(), re.IGNORECASE)
-                else Status.OCCURRED
-            )
+            status = Status.PLANNED if _WOULD.search(m.group()) else Status.OCCURRED
             found.append(
                 Mention(
                     sentence,
@@ -396,14 +406,9 @@ class MentionFinder:
             np = noun_phrase(self.text, n.start(), n.end(), cs)
             plural = n.group().lower().endswith("s") and not n.group().lower().endswith("ss")
             after = self.text[n.end() : ce]
-            detail = re.match(
-                r"\s+(?:on|against|in|near|by|at|that|which|carried\s+out|launched|"
-                r"fired|hit|struck|killed|destroyed|targeting)\b|\s*$",
-                after,
-                re.IGNORECASE,
-            )
+            detail = _STRIKE_DETAIL.match(after)
             before = self.text[max(cs, np.start - 20) : np.start]
-            governed = re.search(r"\b(?:in|by|after|following|from|during|for)\s+$", before)
+            governed = _GOVERNED.search(before)
             bare_attack = n.group().lower().startswith("attack")
             if np.definite and np.possessor is None:
                 kind = Kind.REFERENCE
@@ -422,7 +427,7 @@ class MentionFinder:
             attacker = self._attacker_in(np.start, n.end()) or self._attacker_by(n.end(), ce)
             if attacker is None and np.possessor:
                 attacker = next(iter(actors(self.text, np.start, n.end())), None)
-            on = re.match(r"\s+(?:on|against)\s+", after, re.IGNORECASE)
+            on = _ON_AGAINST.match(after)
             found.append(
                 Mention(
                     sentence,
@@ -447,7 +452,7 @@ class MentionFinder:
 
     def _passives(self, sentence: Sentence, cs: int, ce: int) -> list[Mention]:
         found = []
-        for m in _frames()["passive"].finditer(self.text, cs, ce):
+        for m in self.index.finditer(_frames()["passive"], cs, ce):
             w = self._find(self.lex.any_weapon, m.end(), min(ce, m.end() + 60))
             strike = self._find(self.lex.strike_nouns, m.end(), min(ce, m.end() + 60))
             head = w or strike
@@ -617,6 +622,18 @@ class MentionFinder:
         return self._attacker_in(np_start, np_end) or self._attacker_after(np_end, limit)
 
 
+def _evidence_cut(index: WordIndex, start: int, end: int) -> int | None:
+    """Where, in ``text[start:end]``, the spaces before the first word of _EVIDENCE_END
+    begin (not before ``start``): what ``\\s+`` and that word would match first."""
+    word = index.search(_EVIDENCE_END, start + 1, end)
+    if word is None:
+        return None
+    cut = word.start()
+    while cut > start and index.text[cut - 1].isspace():
+        cut -= 1
+    return cut
+
+
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
@@ -651,9 +668,10 @@ def strike_type_of(
 ) -> StrikeType | None:
     """The strike type of the first weapon or strike word in ``text[start:end]``."""
     lex = lex or lexicon()
+    index = word_index(text)
     best: tuple[int, int, StrikeType] | None = None
     for kind, pattern in lex.strike_types.items():
-        m = pattern.search(text, start, end)
+        m = index.search(pattern, start, end)
         if m and (best is None or (m.start(), -m.end()) < (best[0], -best[1])):
             best = (m.start(), m.end(), kind)
     return best[2] if best else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import operator
 import re
 from dataclasses import dataclass
 
@@ -78,7 +79,7 @@ def date_phrases(text: str, start: int, end: int) -> list[DatePhrase]:
     """Date expressions in ``text[start:end]`` that can date a strike (not "said on
     Monday"), each as the shortest phrase normalisation resolves."""
     found = []
-    for m in _DATE.finditer(text, start, end):
+    for m in word_index(text).finditer(_DATE, start, end):
         if _REPORTING_BEFORE.search(text, max(0, m.start() - 40), m.start()):
             continue
         phrase = m.group().strip()
@@ -120,7 +121,7 @@ def noun_phrase(text: str, head_start: int, head_end: int, floor: int) -> NounPh
         word = tok.group().rstrip(".")
         lower = word.lower()
         lex = lexicon()
-        if re.search(r"[’']s$", word):
+        if word.endswith(("’s", "'s")):
             possessor = word[:-2]
             definite = True
             start = tok.start()
@@ -183,6 +184,9 @@ def extend_coordination(text: str, np_end: int, limit: int, lex: Lexicon) -> int
 # --------------------------------------------------------------------------- armed parties
 
 
+_START = operator.attrgetter("start")
+
+
 @dataclass(frozen=True)
 class ActorPhrase:
     """An armed party named in the text: ``name`` for the event, ``countries`` it acts for."""
@@ -207,6 +211,17 @@ def _actor_head() -> re.Pattern[str]:
 
 
 @functools.cache
+def _actor_head_word() -> re.Pattern[str]:
+    """A head word that makes a party of a country ("forces", "military")."""
+    return re.compile(lexicon().actor_heads, re.IGNORECASE)
+
+
+_POSSESSIVE_S = re.compile(r"[’']s\b")
+_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+_AND = re.compile(r"\s+and\s+")
+
+
+@functools.cache
 def actor_names() -> re.Pattern[str]:
     """The names of armed groups that are not places, for telling groups from places."""
     groups = [g.pattern.pattern for g in lexicon().groups if not g.also_place]
@@ -219,7 +234,7 @@ def actors(text: str, start: int, end: int) -> list[ActorPhrase]:
     a military head ("Russian forces", "Israeli warplanes" -> "Israeli military")."""
     found = _all_actors(text)
     inside = []
-    for actor in found[bisect.bisect_left(found, start, key=lambda a: a.start) :]:
+    for actor in found[bisect.bisect_left(found, start, key=_START) :]:
         if actor.start >= end:
             break
         if actor.end <= end:
@@ -235,8 +250,9 @@ def _all_actors(text: str) -> list[ActorPhrase]:
     head = _actor_head()
     index = word_index(text)
     found: list[ActorPhrase] = []
-    for group in lex.groups:
-        for m in index.finditer(group.pattern):
+    matches = index.matches_of_each([group.pattern for group in lex.groups])
+    for group, group_matches in zip(lex.groups, matches, strict=True):
+        for m in group_matches:
             countries = frozenset({group.country}) if group.country else frozenset()
             found.append(ActorPhrase(m.start(), m.end(), group.name, countries))
     taken = [(a.start, a.end) for a in found]
@@ -244,9 +260,9 @@ def _all_actors(text: str) -> list[ActorPhrase]:
         if any(s <= c.start < e for s, e in taken):
             continue
         word = text[c.start : c.end]
-        possessive = re.match(r"[’']s\b", text[c.end : end])
+        possessive = _POSSESSIVE_S.match(text, c.end, end)
         h = head.match(text, c.end + (2 if possessive else 0), end)
-        if h and re.search(lex.actor_heads, h.group(), re.IGNORECASE):
+        if h and _actor_head_word().search(h.group()):
             found.append(
                 ActorPhrase(
                     c.start, h.end(), " ".join(text[c.start : h.end()].split()), frozenset({c.code})
@@ -261,7 +277,7 @@ def _all_actors(text: str) -> list[ActorPhrase]:
         elif not c.demonym:
             found.append(ActorPhrase(c.start, c.end, word, frozenset({c.code})))
     for m in index.finditer(lex.generic_actors):
-        name = re.sub(r"^the\s+", "", m.group(), flags=re.IGNORECASE)
+        name = _LEADING_THE.sub("", m.group())
         found.append(ActorPhrase(m.start(), m.end(), name, frozenset(), generic=True))
     return _joined(text, _outermost(found))
 
@@ -280,7 +296,7 @@ def _joined(text: str, found: list[ActorPhrase]) -> list[ActorPhrase]:
     """ "The United States and Britain" as one party acting for both countries."""
     joined: list[ActorPhrase] = []
     for actor in found:
-        if joined and re.fullmatch(r"\s+and\s+", text[joined[-1].end : actor.start]):
+        if joined and _AND.fullmatch(text, joined[-1].end, actor.start):
             first = joined.pop()
             joined.append(
                 ActorPhrase(

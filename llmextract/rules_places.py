@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from llmextract import gazetteer
 from llmextract.lexicon import Lexicon, feature_country, lexicon
 from llmextract.normalize import country_code
+from llmextract.wordindex import word_index
 
 # How specific a place is: the event's location is its most specific place.
 COUNTRY, REGION, FACILITY, SETTLEMENT, QUARTER = 1, 2, 2.5, 3, 4
@@ -84,12 +85,17 @@ class _Patterns:
     apposition_after: re.Pattern[str]
     demonym_place: re.Pattern[str]
     lead: re.Pattern[str]
+    kind_after_word: re.Pattern[str]
+    """The kind word that ends every ``kind_after`` match."""
+    apposition_word: re.Pattern[str]
+    """The kind word that ends every ``apposition_after`` match."""
 
 
 @functools.cache
 def _patterns() -> _Patterns:
     lex = lexicon()
     name_list = rf"{_NAME}(?:,\s+{_NAME})*(?:,?\s+and\s+(?:(?:{lex.directions})\s+)?{_NAME})?"
+    apposition_kinds = r"(?:town|village|city|port|capital|district)\b"
     return _Patterns(
         after_preposition=re.compile(
             rf"\b(?P<prep>{lex.place_before})\s+(?:the\s+)?"
@@ -101,14 +107,15 @@ def _patterns() -> _Patterns:
             rf"\b(?:city|town|village|capital|port),\s+(?P<name>{_NAME})(?=[,.;]|\s+and\b)"
         ),
         apposition_after=re.compile(
-            rf"(?P<name>{_NAME}),\s+(?:a|an|the)\s+(?:[\w’'-]+\s+){{0,3}}?"
-            r"(?:town|village|city|port|capital|district)\b"
+            rf"(?P<name>{_NAME}),\s+(?:a|an|the)\s+(?:[\w’'-]+\s+){{0,3}}?" + apposition_kinds
         ),
         demonym_place=re.compile(rf"\s+(?:[\w-]+\s+){{0,2}}?{_DEMONYM_PLACE_NOUNS}\b"),
         lead=re.compile(
             rf"(?<![\w’'-])(?:(?:the|a|an|its|their)\s+)?"
             rf"(?:(?:{lex.directions}|[a-z]+-[\w-]+|[a-z]+ern|{_LEAD_ADJECTIVES})\s+){{0,2}}$"
         ),
+        kind_after_word=re.compile(rf"\b(?:{lex.place_kind_after})\b"),
+        apposition_word=re.compile(r"\b" + apposition_kinds),
     )
 
 
@@ -158,17 +165,22 @@ class PlaceFinder:
 
     def _all(self, start: int, end: int) -> Iterator[Place]:
         p = _patterns()
-        for m in p.after_preposition.finditer(self.text, start, end):
+        # Patterns that start with a word are tried where it stands; the two that start
+        # with any capitalised name only when the kind word they end with is there.
+        index = word_index(self.text)
+        for m in index.finditer(p.after_preposition, start, end):
             yield from self._after_preposition(m)
-        for m in p.kind_of.finditer(self.text, start, end):
+        for m in index.finditer(p.kind_of, start, end):
             yield from self._kind_of(m, start)
-        for m in p.kind_after.finditer(self.text, start, end):
-            yield from self._kind_after(m, start)
-        for m in p.apposition_before.finditer(self.text, start, end):
+        if index.search(p.kind_after_word, start, end):
+            for m in p.kind_after.finditer(self.text, start, end):
+                yield from self._kind_after(m, start)
+        for m in index.finditer(p.apposition_before, start, end):
             yield from self._named(m.start("name"), m.end("name"), m.start(), SETTLEMENT)
-        for m in p.apposition_after.finditer(self.text, start, end):
-            yield from self._named(m.start("name"), m.end("name"), m.start(), SETTLEMENT)
-        for m in self.lex.features.finditer(self.text, start, end):
+        if index.search(p.apposition_word, start, end):
+            for m in p.apposition_after.finditer(self.text, start, end):
+                yield from self._named(m.start("name"), m.end("name"), m.start(), SETTLEMENT)
+        for m in index.finditer(self.lex.features, start, end):
             yield self._feature(m.start(), m.end(), m.start())
         yield from self._countries(start, end)
 

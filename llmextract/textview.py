@@ -70,14 +70,19 @@ class TextView:
             origin.extend([m.start()] * len(decoded))
             done = m.end()
         pieces.append(source[done:])
-        origin.extend(range(done, len(source)))
-        origin.append(len(source))
         self.text = _CONTROLS.sub(" ", "".join(pieces))
-        self._origin = origin
+        # Without entities every offset is its own: no table (most texts have none).
+        self._origin: list[int] | None = None
+        if done:
+            origin.extend(range(done, len(source)))
+            origin.append(len(source))
+            self._origin = origin
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """Source offsets of the decoded ``text[start:end]``: a stretch that ends inside an
         entity's expansion ends after the whole entity."""
+        if self._origin is None:
+            return start, end
         return self._origin[start], self._origin[end]
 
     def quote(self, start: int, end: int) -> str:

@@ -2,9 +2,10 @@
 
 Python's ``re`` tries every alternative of a pattern at every position, so a list of a
 hundred weapon words costs far more per kilobyte than splitting the text into words. A
-:class:`WordIndex` splits a text into words once; :func:`keys` reduces a pattern to the
-literal words its alternatives are made of; the pattern is then tried only where a word
-of the text has one of those keys. Every match of the pattern starts at such a word, so
+:class:`WordIndex` splits a text into words once; :func:`first_keys` reads from the parsed
+pattern the words a match can start with (:func:`keys`, every literal word of the pattern,
+when it cannot tell); the pattern is then tried only where a word of the text has one of
+those keys. Every match of the pattern starts at such a word, so
 the result is the same as ``pattern.finditer`` (``test_wordindex.py`` checks it on real
 articles), only faster.
 """
@@ -12,14 +13,32 @@ articles), only faster.
 from __future__ import annotations
 
 import bisect
+import collections
 import functools
 import re
-from collections.abc import Iterator
+import re._constants as sre  # type: ignore[import-not-found]
+import re._parser as sre_parse  # type: ignore[import-not-found]
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
-_WORD = re.compile(r"[A-Za-z]+")
-_ESCAPE = re.compile(r"\\[A-Za-z]")
-_POSSESSIVE_S = re.compile(r"(?:\[[’']+\]|[’'])s\b")
 _PREFIX = 5
+# A number is a word too, and every number has this key: "22", "2024", "1,400" (at its 1).
+NUMBER_KEY = "0"
+# A lower-case word with its key (:func:`word_key`) in the group, so that indexing a text
+# runs no Python per word beyond one append: the first five letters of a longer word, or a
+# four-letter word without its plural s, or a shorter word whole; or a number (no group).
+_KEYED_WORD = re.compile(r"([a-z]{5}|[a-z]{3}(?=s(?![a-z]))|[a-z]{1,4})[a-z]*|\d+")
+# Characters other than A-Z that re.IGNORECASE matches to a Latin letter, and that lower-case
+# to none (the dotted capital I to two characters, which would shift every offset after it):
+# the index reads them as that letter. (The fourth, the Kelvin sign, lower-cases to k.)
+_FOLD_TO_LATIN = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+
+def _lower(text: str) -> str:
+    """``text`` lower-cased as re.IGNORECASE compares Latin letters, offset for offset."""
+    if "\u0130" in text or "\u0131" in text or "\u017f" in text:
+        return text.translate(_FOLD_TO_LATIN).lower()
+    return text.lower()
 
 
 def word_key(word: str) -> str:
@@ -32,23 +51,130 @@ def word_key(word: str) -> str:
     return lower.removesuffix("s") if len(lower) == _PREFIX - 1 else lower
 
 
-def keys(pattern: re.Pattern[str]) -> frozenset[str]:
-    """The keys of every literal word in ``pattern``'s source (``\\w``, ``\\d`` and other
-    escapes are not words). A match always starts with one of them, as long as no
-    alternative starts with a character class or digit: the lexicon's lists do not."""
-    return _source_keys(pattern.pattern)
-
-
 # Caches here are keyed by a pattern's source, never by the compiled pattern: hashing a
 # compiled pattern hashes all of its compiled code, every time (14 us for the country names).
+
+
+def first_keys(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """The keys of the words a match of ``pattern`` can start with ("began", "started",
+    "struck", ... of the hit verbs, not "striking" or "to"), read from the parsed pattern;
+    a match that starts with a digit has :data:`NUMBER_KEY`. ``None`` when the pattern is
+    beyond this reading (a match may start with ``\\w`` or punctuation, or inside a word:
+    no boundary check before its first character)."""
+    return _source_first_keys(pattern.pattern, pattern.flags)
+
+
+class _Unreadable(Exception):
+    """The pattern has a construct the first-word reading does not follow."""
+
+
+# A reading state: the lower-case letters of the first word read so far; whether that word
+# is complete (a non-letter, a word boundary or five letters reached: the key is fixed); and
+# whether a boundary check comes before it (so a match cannot start inside a word).
+_State = tuple[str, bool, bool]
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+_MAX_CLASS = 64  # a character class with more members than this is not enumerated
+_SPACE_CLASS = [(sre.CATEGORY, sre.CATEGORY_SPACE)]  # \s
+
+
 @functools.cache
-def _source_keys(pattern: str) -> frozenset[str]:
-    # escapes are no words, nor is the s of a possessive: no match starts there
-    source = _POSSESSIVE_S.sub(" ", _ESCAPE.sub(" ", pattern))
-    literal = _WORD.findall(source)
-    # "Scuds?" is written with its s; the text may say "Scud"
-    return frozenset(word_key(w) for w in literal) | frozenset(
-        word_key(w[:-1]) for w in literal if w.endswith("s") and len(w) > 1
+def _source_first_keys(source: str, flags: int) -> frozenset[str] | None:
+    try:
+        states = _read(sre_parse.parse(source, flags), {("", False, False)})
+    except _Unreadable:
+        return None
+    if any(not done for _, done, _ in states):
+        return None  # a match may be empty, or its first word may run on past the pattern
+    return frozenset(word_key(word) for word, _, _ in states)
+
+
+def _read(items: Iterable[tuple[Any, Any]], states: set[_State]) -> set[_State]:
+    """The states after reading the pattern items ``items`` from each of ``states``."""
+    for op, av in items:
+        if all(done for _, done, _ in states):
+            return states
+        if op is sre.LITERAL:
+            states = _step(states, [chr(av)])
+        elif op is sre.IN:
+            states = _step(states, _members(av))
+        elif op is sre.BRANCH:
+            states = set().union(*(_read(alt, states) for alt in av[1]))
+        elif op is sre.SUBPATTERN:
+            states = _read(av[3], states)
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            states = _repeat(av, states)
+        elif op is sre.AT or (op is sre.ASSERT_NOT and _is_word_class(av[1])):
+            if op is sre.AT and av not in (sre.AT_BOUNDARY, sre.AT_BEGINNING):
+                raise _Unreadable(op)
+            # a boundary after letters ends the word; before them it anchors it
+            states = {(w, done or bool(w), anchored or not w) for w, done, anchored in states}
+        elif op is sre.ASSERT and av[0] < 0 and list(av[1]) == [(sre.IN, _SPACE_CLASS)]:
+            # "(?<=\s)": a space before, so a word starts here (never inside one)
+            if any(w and not done for w, done, _ in states):
+                raise _Unreadable(op)
+            states = {(w, done, anchored or not w) for w, done, anchored in states}
+        elif op in (sre.ASSERT, sre.ASSERT_NOT):
+            if av[0] > 0 and any(w and not done for w, done, _ in states):
+                raise _Unreadable(op)  # a lookahead inside a word
+        else:
+            raise _Unreadable(op)
+    return states
+
+
+def _step(states: set[_State], chars: list[str]) -> set[_State]:
+    """The states after one character that is one of ``chars``."""
+    after: set[_State] = set()
+    for word, done, anchored in states:
+        if done:
+            after.add((word, done, anchored))
+            continue
+        for char in chars:
+            lower = _lower(char)
+            if not word and anchored and char.isdecimal():
+                after.add((NUMBER_KEY, True, anchored))
+                continue
+            if not word and not (lower in _LETTERS and anchored):
+                raise _Unreadable(char)  # a match may start where the index has no word
+            if lower in _LETTERS:
+                after.add((word + lower, len(word) + 1 == _PREFIX, anchored))
+            else:
+                after.add((word, True, anchored))
+    return after
+
+
+def _repeat(av: tuple[int, int, Any], states: set[_State]) -> set[_State]:
+    low, high, item = av
+    for _ in range(low):
+        states = _read(item, states)
+    seen = set(states)
+    current = states
+    for _ in range(high - low):
+        current = _read(item, current) - seen
+        if not current:
+            break  # no new states: more repeats read nothing new
+        seen |= current
+    return seen
+
+
+def _members(charset: list[tuple[Any, Any]]) -> list[str]:
+    """The characters of a class; digit and space classes stand for one non-letter."""
+    chars: list[str] = []
+    for op, av in charset:
+        if op is sre.LITERAL:
+            chars.append(chr(av))
+        elif op is sre.RANGE and av[1] - av[0] < _MAX_CLASS:
+            chars.extend(chr(c) for c in range(av[0], av[1] + 1))
+        elif op is sre.CATEGORY and av in (sre.CATEGORY_DIGIT, sre.CATEGORY_SPACE):
+            chars.append("0" if av is sre.CATEGORY_DIGIT else " ")
+        else:
+            raise _Unreadable(op)
+    return chars
+
+
+def _is_word_class(item: Any) -> bool:
+    """Whether a lookahead's content is a class holding ``\\w``: ``(?![\\w-])``."""
+    return (
+        len(item) == 1 and item[0][0] is sre.IN and (sre.CATEGORY, sre.CATEGORY_WORD) in item[0][1]
     )
 
 
@@ -57,17 +183,25 @@ class WordIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._where: dict[str, list[int]] = {}
-        for m in _WORD.finditer(text.lower()):  # word_key, inlined: this loop is hot
-            word = m.group()
-            if len(word) >= _PREFIX:
-                key = word[:_PREFIX]
-            elif len(word) == _PREFIX - 1 and word[-1] == "s":
-                key = word[:-1]
-            else:
-                key = word
-            self._where.setdefault(key, []).append(m.start())
-        self._candidates: dict[tuple[str, int], list[int]] = {}  # by source and flags
+        self._candidates: dict[tuple[str, int], list[int] | None] = {}  # by source and flags
+        self._lowered = _lower(text)
+        where = collections.defaultdict(list)
+        for m in _KEYED_WORD.finditer(self._lowered):
+            where[m[1] or NUMBER_KEY].append(m.start())
+        self._where: dict[str, list[int]] = dict(where)
+
+    def _cut_word(self, end: int) -> int | None:
+        """Where the word that ``end`` cuts in two starts ("Mayor" cut after "May"): in
+        ``text[:end]`` that word is shorter and may have another key."""
+        lowered = self._lowered
+        if not (
+            0 < end < len(lowered) and lowered[end - 1] in _LETTERS and lowered[end] in _LETTERS
+        ):
+            return None
+        at = end - 1
+        while at > 0 and lowered[at - 1] in _LETTERS:
+            at -= 1
+        return at
 
     def positions(self, wanted: frozenset[str]) -> list[int]:
         """Where the words with one of the keys ``wanted`` start, in order."""
@@ -76,13 +210,13 @@ class WordIndex:
             found.extend(self._where[key])
         return sorted(found)
 
-    def _starts(self, pattern: re.Pattern[str], first: frozenset[str] | None) -> list[int]:
+    def _starts(self, pattern: re.Pattern[str], first: frozenset[str] | None) -> list[int] | None:
+        """Where a match of ``pattern`` may start; ``None`` when the index cannot tell."""
         key = (pattern.pattern, pattern.flags)
-        starts = self._candidates.get(key)
-        if starts is None:
-            wanted = keys(pattern) if first is None else first
-            starts = self._candidates[key] = self.positions(wanted)
-        return starts
+        if key not in self._candidates:
+            wanted = first or first_keys(pattern)
+            self._candidates[key] = None if wanted is None else self.positions(wanted)
+        return self._candidates[key]
 
     def finditer(
         self,
@@ -94,20 +228,62 @@ class WordIndex:
         """The non-overlapping matches of ``pattern`` starting in ``text[start:end]``, as
         ``pattern.finditer(text, start, end)`` finds them. ``first`` may give the keys of
         the words a match can start with, when the caller knows them better than
-        :func:`keys` (which takes every word of the pattern)."""
+        :func:`first_keys`; when neither can tell, the pattern scans the text itself."""
         stop = len(self.text) if end is None else end
         starts = self._starts(pattern, first)
-        i = bisect.bisect_left(starts, start)
+        if starts is None:
+            yield from pattern.finditer(self.text, start, stop)
+            return
+        tries = starts[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, stop)]
+        cut = None if end is None else self._cut_word(stop)
+        if cut is not None and cut >= start and (not tries or tries[-1] < cut):
+            tries.append(cut)  # the last word, cut by ``end``: tried whatever its key
         after = start
-        while i < len(starts) and starts[i] < stop:
-            at = starts[i]
-            i += 1
+        for at in tries:
             if at < after:
                 continue
             m = pattern.match(self.text, at, stop)
             if m is not None and m.end() > m.start():
                 yield m
                 after = m.end()
+
+    def finditer_by_key(self, patterns: Mapping[str, re.Pattern[str]]) -> Iterator[re.Match[str]]:
+        """The non-overlapping matches in the whole text of one pattern split by the key
+        of the word its matches start with: at a word the part for its key is tried."""
+        tries = sorted(
+            (at, key) for key in patterns.keys() & self._where.keys() for at in self._where[key]
+        )
+        after = 0
+        for at, key in tries:
+            if at < after:
+                continue
+            m = patterns[key].match(self.text, at)
+            if m is not None and m.end() > m.start():
+                yield m
+                after = m.end()
+
+    def matches_of_each(self, patterns: Sequence[re.Pattern[str]]) -> list[list[re.Match[str]]]:
+        """For each of ``patterns``, its matches in the whole text as :meth:`finditer`
+        finds them; in one pass over the words any of them can start with, which for
+        many small patterns (the armed groups) costs much less than one pass each."""
+        found: list[list[re.Match[str]]] = [[] for _ in patterns]
+        tries: list[tuple[int, int]] = []  # (position, pattern number)
+        for number, pattern in enumerate(patterns):
+            wanted = first_keys(pattern)
+            if wanted is None:
+                found[number] = list(self.finditer(pattern))
+                continue
+            for key in wanted & self._where.keys():
+                tries.extend((at, number) for at in self._where[key])
+        after = [0] * len(patterns)
+        for at, number in sorted(tries):
+            if at < after[number]:
+                continue
+            m = patterns[number].match(self.text, at)
+            if m is not None and m.end() > m.start():
+                found[number].append(m)
+                after[number] = m.end()
+        return found
 
     def search(
         self, pattern: re.Pattern[str], start: int = 0, end: int | None = None

@@ -420,6 +420,13 @@ def test_tempting_words_without_a_strike_give_no_event(text):
     assert events(text) == []
 
 
+@pytest.mark.parametrize("negation", ["was not", "wasn't", "wasn’t", "hadn't been"])
+def test_a_negated_clause_gives_no_event_whether_or_not_contracted(negation):
+    text = f"Officials said the convoy {negation} targeted by an Israeli drone strike near Rafah."
+    assert events(text) == []
+    assert events(text.replace(f"{negation} ", "was ")) != [], "the clause alone is a strike"
+
+
 # --------------------------------------------------------------------------- the whole path
 
 

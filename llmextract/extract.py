@@ -288,7 +288,8 @@ BACKENDS = ("openai", "rules")
 _warned_rules_default = False
 
 
-def _coerce_date(published: dt.date | str | None) -> dt.date | None:
+def coerce_date(published: dt.date | str | None) -> dt.date | None:
+    """The publication date as a date; a string that is not ISO is an :class:`InputError`."""
     if published is None or isinstance(published, dt.date):
         return published
     try:
@@ -383,7 +384,7 @@ class Extractor:
 
     def _start(self, text: str, published: dt.date | str | None) -> _Job:
         self._check_input(text)
-        job = _Job(grounder=Grounder(text), published=_coerce_date(published))
+        job = _Job(grounder=Grounder(text), published=coerce_date(published))
         return job
 
     def _rules(self, job: _Job, text: str) -> None:

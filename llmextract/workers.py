@@ -31,7 +31,7 @@ from pydantic import BaseModel
 import llmextract
 from llmextract import errors
 from llmextract.errors import ConfigurationError, LLMExtractError, excerpt
-from llmextract.extract import Extractor
+from llmextract.extract import Extractor, coerce_date
 from llmextract.llm import LLMSettings
 from llmextract.ratelimit import RateLimiter, rate_limited_http_client
 from llmextract.schema import DocumentResult
@@ -249,13 +249,12 @@ class ProcessPoolExtractor(Extractor):
         self, text: str, *, published: dt.date | str | None = None, doc_id: str | None = None
     ) -> DocumentResult:
         """Async :meth:`Extractor.extract`, in a worker process."""
-        try:
+        try:  # what the parent can check costs a worker nothing
             self._check_input(text)
+            date = coerce_date(published)
         except LLMExtractError as exc:
             raise exc.for_document(doc_id) from None
-        if isinstance(published, str):
-            published = dt.date.fromisoformat(published)
-        request = _Request(id=next(self._ids), text=text, published=published, doc_id=doc_id)
+        request = _Request(id=next(self._ids), text=text, published=date, doc_id=doc_id)
         worker = await self._least_busy()
         try:
             reply = await worker.extract(request)

@@ -151,6 +151,8 @@ def test_input_errors_are_raised_in_the_parent_without_starting_a_worker():
 
     with pytest.raises(InputError, match=r"document 'blank'.*empty"):
         asyncio.run(pool.aextract("   ", doc_id="blank"))
+    with pytest.raises(InputError, match=r"document 'undated'.*not an ISO date"):
+        asyncio.run(pool.aextract(article(1), published="last Tuesday", doc_id="undated"))
     assert pool.pids == []
 
 

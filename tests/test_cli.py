@@ -28,9 +28,11 @@ def _no_model_env(no_model_env: None) -> None:
     """Whatever the developer's shell holds, tests name their model and endpoint."""
 
 
-def extract(server: StubServer, *args: str, input: str | None = None):
-    """Run `llmextract extract ARGS` in-process against the stub."""
-    argv = ["extract", *args, "--model", "stub", "--base-url", server.url, "--quiet"]
+def extract(server: StubServer, *args: str, input: str | None = None, quiet: bool = True):
+    """Run `llmextract extract ARGS` in-process against the stub (``quiet=False`` keeps
+    the notices, progress and summary in the output)."""
+    argv = ["extract", *args, "--model", "stub", "--base-url", server.url]
+    argv += ["--quiet"] if quiet else []
     return CliRunner().invoke(app, argv, input=input, catch_exceptions=False)
 
 
@@ -246,9 +248,16 @@ def test_worker_processes_write_what_one_process_writes(stub_server, tmp_path, c
     source = str(corpus(tmp_path / "in", 6))
     one = extract(stub_server, source, "-o", str(tmp_path / "one.jsonl"), "--no-cache")
 
-    argv = ["extract", source, "-o", str(tmp_path / "two.jsonl"), "--no-cache"]
-    argv += ["--model", "stub", "--base-url", stub_server.url, "--workers", "2"]
-    two = CliRunner().invoke(app, argv)
+    two = extract(
+        stub_server,
+        source,
+        "-o",
+        str(tmp_path / "two.jsonl"),
+        "--no-cache",
+        "--workers",
+        "2",
+        quiet=False,
+    )
 
     assert one.exit_code == two.exit_code == 0, two.output
     assert "2 worker processes" in two.output
@@ -317,18 +326,7 @@ def test_without_a_model_the_rules_backend_runs_with_a_visible_notice(
 def test_summary_reports_counts_tokens_and_where_the_errors_are(stub_server, tmp_path, cache_dir):
     source = corpus(tmp_path / "in", 3)
     (source / "empty.txt").write_bytes(b"")
-    argv = [
-        "extract",
-        str(source),
-        "-o",
-        str(tmp_path / "o.jsonl"),
-        "--model",
-        "stub",
-        "--base-url",
-        stub_server.url,
-    ]
-
-    result = CliRunner().invoke(app, argv)
+    result = extract(stub_server, str(source), "-o", str(tmp_path / "o.jsonl"), quiet=False)
 
     assert result.exit_code == 1
     assert "4 documents: 3 extracted, 1 failed" in result.output
@@ -340,18 +338,8 @@ def test_progress_lines_name_the_run_when_not_on_a_terminal(
     stub_server, tmp_path, cache_dir, monkeypatch
 ):
     monkeypatch.setattr("llmextract.progress.PLAIN_INTERVAL_SECONDS", 0.0)
-    argv = [
-        "extract",
-        str(corpus(tmp_path / "in", 3)),
-        "-o",
-        str(tmp_path / "o.jsonl"),
-        "--model",
-        "stub",
-        "--base-url",
-        stub_server.url,
-    ]
-
-    result = CliRunner().invoke(app, argv)
+    source = str(corpus(tmp_path / "in", 3))
+    result = extract(stub_server, source, "-o", str(tmp_path / "o.jsonl"), quiet=False)
 
     progress = [line for line in result.output.splitlines() if line.startswith("llmextract: ")]
     assert progress[-1].startswith("llmextract: 3/3 documents")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from llmextract.rules_phrases import actors, noun_phrase
+import pytest
+
+from llmextract.lexicon import lexicon
+from llmextract.rules_phrases import actor_names, actors, noun_phrase
 
 
 def _head(text: str, word: str) -> tuple[int, int]:
@@ -55,3 +58,23 @@ def test_actors_are_found_once_for_the_text_and_cut_to_the_span() -> None:
     second = text.index("Hezbollah")
     assert [a.name for a in actors(text, second, len(text))] == ["Hezbollah", "Houthis"]
     assert actors(text, 0, second - 1)[0].countries == frozenset({"ISR"})
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "the Hamas command centre",
+        "anti-Hamas protesters",
+        "a Hezbollah-run clinic",
+        "Yemen's Houthi movement",
+        "Wagnerite posts",
+        "the Islamic State group",
+        "an al-Qaeda safe house",
+        "the Moscow offices",
+    ],
+)
+def test_actor_names_matches_where_a_non_place_group_pattern_does(phrase: str) -> None:
+    groups = [g.pattern for g in lexicon().groups if not g.also_place]
+    starts = [m.start() for g in groups if (m := g.search(phrase))]
+    found = actor_names().search(phrase)
+    assert (found.start() if found else None) == (min(starts) if starts else None)

@@ -258,7 +258,7 @@ class MentionFinder:
 
     def _negated(self, cs: int, at: int) -> bool:
         """Whether the clause is negated before ``at`` ("denied its forces had fired")."""
-        return bool(self.lex.negation_cues.search(self.text, cs, max(cs, at)))
+        return self._find(self.lex.negation_cues, cs, max(cs, at)) is not None
 
     def _military(self, sentence: Sentence) -> bool:
         """Whether a bare "strike" in this sentence is a military one: military words here

@@ -206,9 +206,8 @@ class MentionFinder:
         self._context_start = sentence.start if context_start is None else context_start
         self._military_here = None
         found: list[Mention] = []
-        for cs, ce in self._clauses(sentence):
-            if self._has_trigger(cs, ce):
-                found.extend(self._clause_mentions(sentence, cs, ce))
+        for cs, ce in self._trigger_clauses(sentence):
+            found.extend(self._clause_mentions(sentence, cs, ce))
         return [self._with_end(m) for m in _deduplicated(found)]
 
     def _find(self, pattern: re.Pattern[str], start: int, end: int) -> re.Match[str] | None:
@@ -233,14 +232,16 @@ class MentionFinder:
 
     # -- clauses ---------------------------------------------------------------------
 
-    def _clauses(self, sentence: Sentence) -> list[tuple[int, int]]:
+    def _trigger_clauses(self, sentence: Sentence) -> list[tuple[int, int]]:
+        """The clauses of the sentence that hold a trigger word, trimmed of spaces. A word
+        never starts in spaces, so the untrimmed clause tells, and only these are trimmed."""
         spans = []
         start = sentence.start
         for m in _CLAUSE_BREAK.finditer(self.text, sentence.start, sentence.end):
             spans.append((start, m.start()))
             start = m.end()
         spans.append((start, sentence.end))
-        return [span for s, e in spans if (span := _trimmed(self.text, s, e))[1] > span[0]]
+        return [_trimmed(self.text, s, e) for s, e in spans if self._has_trigger(s, e)]
 
     def _subject_position(self, cs: int, at: int) -> bool:
         """Whether a phrase at ``at`` can be the clause's subject: only "the"/"also" before

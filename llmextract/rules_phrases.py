@@ -266,9 +266,9 @@ def _all_actors(text: str) -> list[ActorPhrase]:
         for m in group_matches:
             countries = frozenset({group.country}) if group.country else frozenset()
             found.append(ActorPhrase(m.start(), m.end(), group.name, countries))
-    taken = [(a.start, a.end) for a in found]
+    in_groups = {at for a in found for at in range(a.start, a.end)}  # "Israel Defense Forces"
     for c in gazetteer.country_mentions(text, start, end):
-        if any(s <= c.start < e for s, e in taken):
+        if c.start in in_groups:
             continue
         word = text[c.start : c.end]
         possessive = _POSSESSIVE_S.match(text, c.end, end)

@@ -78,3 +78,10 @@ def test_actor_names_matches_where_a_non_place_group_pattern_does(phrase: str) -
     starts = [m.start() for g in groups if (m := g.search(phrase))]
     found = actor_names().search(phrase)
     assert (found.start() if found else None) == (min(starts) if starts else None)
+
+
+def test_a_country_inside_a_group_name_is_no_party_of_its_own() -> None:
+    text = "The Israel Defense Forces said Yemen's Houthis fired at Israel."
+    found = actors(text, 0, len(text))
+    assert [a.name for a in found] == ["Israel Defense Forces", "Houthis", "Israel"]
+    assert found[-1].start == text.rindex("Israel")

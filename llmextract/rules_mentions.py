@@ -20,7 +20,6 @@ something else that uses the words (a labour strike, a striker's goal) are skipp
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import enum
 import functools
 import re
@@ -206,10 +205,9 @@ class MentionFinder:
         self._context_start = sentence.start if context_start is None else context_start
         self._military_here = None
         found: list[Mention] = []
-        for cs, ce in self._clauses(sentence):
-            if self._has_trigger(cs, ce):
-                found.extend(self._clause_mentions(sentence, cs, ce))
-        return [self._with_end(m) for m in _deduplicated(found)]
+        for cs, ce in self._trigger_clauses(sentence):
+            found.extend(self._clause_mentions(sentence, cs, ce))
+        return _deduplicated(found)
 
     def _find(self, pattern: re.Pattern[str], start: int, end: int) -> re.Match[str] | None:
         return self.index.search(pattern, start, end)
@@ -222,25 +220,28 @@ class MentionFinder:
                 return True
         return False
 
-    def _with_end(self, m: Mention) -> Mention:
-        """The mention with its evidence cut before what the clause goes on to ("in
-        retaliation for ...", "as residents gathered ...")."""
-        cut = _evidence_cut(self.index, m.trigger_end, m.clause_end)
-        end = m.clause_end if cut is None else cut
-        while end > m.start and self.text[end - 1] in " .\"”’'":
+    def _evidence_end(self, start: int, trigger_end: int, clause_end: int) -> int:
+        """Where a mention's evidence ends: before what the clause goes on to ("in
+        retaliation for ...", "as residents gathered ..."), else at the clause end. Given
+        to each mention as it is made (copying it afterwards costs more than this)."""
+        cut = _evidence_cut(self.index, trigger_end, clause_end)
+        end = clause_end if cut is None else cut
+        while end > start and self.text[end - 1] in " .\"”’'":
             end -= 1
-        return dataclasses.replace(m, end=end)
+        return end
 
     # -- clauses ---------------------------------------------------------------------
 
-    def _clauses(self, sentence: Sentence) -> list[tuple[int, int]]:
+    def _trigger_clauses(self, sentence: Sentence) -> list[tuple[int, int]]:
+        """The clauses of the sentence that hold a trigger word, trimmed of spaces. A word
+        never starts in spaces, so the untrimmed clause tells, and only these are trimmed."""
         spans = []
         start = sentence.start
         for m in _CLAUSE_BREAK.finditer(self.text, sentence.start, sentence.end):
             spans.append((start, m.start()))
             start = m.end()
         spans.append((start, sentence.end))
-        return [span for s, e in spans if (span := _trimmed(self.text, s, e))[1] > span[0]]
+        return [_trimmed(self.text, s, e) for s, e in spans if self._has_trigger(s, e)]
 
     def _subject_position(self, cs: int, at: int) -> bool:
         """Whether a phrase at ``at`` can be the clause's subject: only "the"/"also" before
@@ -258,7 +259,7 @@ class MentionFinder:
 
     def _negated(self, cs: int, at: int) -> bool:
         """Whether the clause is negated before ``at`` ("denied its forces had fired")."""
-        return bool(self.lex.negation_cues.search(self.text, cs, max(cs, at)))
+        return self._find(self.lex.negation_cues, cs, max(cs, at)) is not None
 
     def _military(self, sentence: Sentence) -> bool:
         """Whether a bare "strike" in this sentence is a military one: military words here
@@ -320,6 +321,7 @@ class MentionFinder:
                     attacker=attacker,
                     claimed_by_speaker=speaker is not None,
                     object_start=verb.end(),
+                    end=self._evidence_end(np.start, verb.end(), ce),
                 )
             )
         return found
@@ -346,6 +348,7 @@ class MentionFinder:
                         attacker=actor,
                         claimed_by_speaker=claimed,
                         object_start=m.end(),
+                        end=self._evidence_end(actor.start, m.end(), ce),
                     )
                 )
                 continue
@@ -391,6 +394,7 @@ class MentionFinder:
                     attacker=actor,
                     claimed_by_speaker=claimed,
                     object_start=object_start,
+                    end=self._evidence_end(actor.start, m.end(), ce),
                 )
             )
         return found
@@ -439,6 +443,7 @@ class MentionFinder:
                     Status.OCCURRED,
                     attacker=attacker,
                     object_start=n.end() + on.end() if on else None,
+                    end=self._evidence_end(np.start, n.end(), ce),
                 )
             )
         return found
@@ -481,6 +486,7 @@ class MentionFinder:
                     Status.OCCURRED,
                     weapon=weapon,
                     attacker=self._attacker_near(np.start, head.end(), ce),
+                    end=self._evidence_end(start, head.end(), ce),
                 )
             )
         return found
@@ -516,6 +522,7 @@ class MentionFinder:
                     Status.INTERCEPTED,
                     weapon=weapon,
                     attacker=attacker,
+                    end=self._evidence_end(subject, end, ce),
                 )
             )
         return found
@@ -546,6 +553,7 @@ class MentionFinder:
                 Status.INTERCEPTED,
                 weapon=NounPhrase(np.start, w.end(), np.head_start, np.definite, np.possessor),
                 attacker=attacker,
+                end=self._evidence_end(np.start, verb.end(), ce),
             )
         ]
 

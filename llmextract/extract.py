@@ -111,6 +111,14 @@ def _job_scope(job: _Job) -> Iterator[_Job]:
 
 # -- grounding quoted events --------------------------------------------------------------
 
+# Parametrised once here: pydantic resolves ``Actor[Span]`` anew on every subscript.
+_SpanActor = Actor[Span]
+_SpanTarget = Target[Span]
+_SpanWeapon = Weapon[Span]
+_SpanLocation = Location[Span]
+_SpanDate = EventDate[Span]
+_SpanClaim = CasualtyClaim[Span]
+
 
 @dataclass
 class _EventGrounder:
@@ -158,17 +166,17 @@ class _EventGrounder:
         if item is None:
             return None
         span = self.named(item.quote, item.name, path)
-        return None if span is None else Actor[Span](**_fields(item), quote=span)
+        return None if span is None else _SpanActor(**_fields(item), quote=span)
 
     def target(self, item: Target[str], path: str) -> Target[Span] | None:
         span = self.named(item.quote, item.name, path)
-        return None if span is None else Target[Span](**_fields(item), quote=span)
+        return None if span is None else _SpanTarget(**_fields(item), quote=span)
 
     def weapon(self, item: Weapon[str] | None, path: str) -> Weapon[Span] | None:
         if item is None:
             return None
         span = self.named(item.quote, item.name, path)
-        return None if span is None else Weapon[Span](**_fields(item), quote=span)
+        return None if span is None else _SpanWeapon(**_fields(item), quote=span)
 
     def location(self, item: Location[str] | None, path: str) -> Location[Span] | None:
         if item is None:
@@ -183,7 +191,7 @@ class _EventGrounder:
             else:
                 self.note("country_invalid", path, f"{code!r} is not an ISO 3166-1 alpha-3 code")
         values = _fields(item) | {"countries": countries}
-        return Location[Span](**values, quote=span)
+        return _SpanLocation(**values, quote=span)
 
     def date(self, item: EventDate[str] | None, path: str) -> EventDate[Span] | None:
         if item is None:
@@ -201,7 +209,7 @@ class _EventGrounder:
                     f"not {item.start}..{item.end}",
                     item.quote,
                 )
-            return EventDate[Span](
+            return _SpanDate(
                 quote=span, start=resolved.start, end=resolved.end, precision=resolved.precision
             )
         if normalize.is_relative_date(span.text):
@@ -211,7 +219,7 @@ class _EventGrounder:
                 f"{span.text!r} is relative and the publication date is unknown",
                 item.quote,
             )
-            return EventDate[Span](quote=span)
+            return _SpanDate(quote=span)
         self.note(
             "value_unsupported",
             path,
@@ -234,7 +242,7 @@ class _EventGrounder:
                     item.quote,
                 )
                 return None
-        return CasualtyClaim[Span](**_fields(item), quote=span)
+        return _SpanClaim(**_fields(item), quote=span)
 
     def event(self, ev: QuotedEvent) -> StrikeEvent | None:
         evidence = [s for i, q in enumerate(ev.evidence) if (s := self.span(q, f"evidence.{i}"))]

@@ -203,6 +203,15 @@ _BLAME = re.compile(_BLAME_VERBS + r"|(?P<resp>\S.{1,60}?)\s+(?:was|were)\s+resp
 _BLAME_BY_VERB = re.compile(_BLAME_VERBS)
 
 
+# Parametrised once here: pydantic resolves ``Actor[str]`` anew on every subscript.
+_QuotedActor = Actor[str]
+_QuotedTarget = Target[str]
+_QuotedWeapon = Weapon[str]
+_QuotedLocation = Location[str]
+_QuotedDate = EventDate[str]
+_QuotedClaim = CasualtyClaim[str]
+
+
 class _Article:
     def __init__(self, text: str, published: dt.date | None) -> None:
         self.view = TextView(text)
@@ -403,7 +412,7 @@ class _Article:
             attribution = Attribution.CLAIMED
         if actor is None:
             return None
-        return Actor[str](
+        return _QuotedActor(
             quote=self.quote(actor.start, actor.end), name=actor.name, attribution=attribution
         )
 
@@ -414,7 +423,7 @@ class _Article:
         best = max(places, key=lambda p: (p.level, -places.index(p)))
         countries = sorted(set().union(*(p.countries for p in places)))
         admin1 = best.admin1 or next((p.admin1 for p in places if p.admin1), None)
-        return Location[str](
+        return _QuotedLocation(
             quote=self.quote(best.start, best.end),
             name=best.name,
             admin1=admin1,
@@ -425,7 +434,7 @@ class _Article:
         dated = event.dated()
         if dated is None or dated.date is None:
             return None
-        return EventDate[str](quote=self.quote(dated.date.start, dated.date.end))
+        return _QuotedDate(quote=self.quote(dated.date.start, dated.date.end))
 
     def _weapon(self, event: _Event) -> Weapon[str] | None:
         phrases = [r.mention.weapon for r in event.readings if r.mention.weapon]
@@ -443,7 +452,7 @@ class _Article:
         name = _weapon_name(self.text[chosen.start : chosen.end])
         if not name:
             return None
-        return Weapon[str](quote=self.quote(chosen.start, chosen.end), name=name)
+        return _QuotedWeapon(quote=self.quote(chosen.start, chosen.end), name=name)
 
     def _targets(self, event: _Event) -> list[Target[str]]:
         found: dict[str, TargetPhrase] = {}
@@ -459,7 +468,7 @@ class _Article:
             if phrase and phrase.name.lower() not in found:
                 found[phrase.name.lower()] = phrase
         return [
-            Target[str](quote=self.quote(p.start, p.end), name=p.name, kind=p.kind)
+            _QuotedTarget(quote=self.quote(p.start, p.end), name=p.name, kind=p.kind)
             for p in list(found.values())[:3]
         ]
 
@@ -472,7 +481,7 @@ class _Article:
                 continue
             seen.add(key)
             out.append(
-                CasualtyClaim[str](
+                _QuotedClaim(
                     quote=self.quote(c.start, c.end),
                     outcome=c.outcome,
                     low=c.low,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import collections
 import functools
+import itertools
 import re
 import re._constants as sre  # type: ignore[import-not-found]
 import re._parser as sre_parse  # type: ignore[import-not-found]
@@ -183,12 +184,15 @@ class WordIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._candidates: dict[tuple[str, int], list[int] | None] = {}  # by source and flags
         self._lowered = _lower(text)
         where = collections.defaultdict(list)
         for m in _KEYED_WORD.finditer(self._lowered):
             where[m[1] or NUMBER_KEY].append(m.start())
         self._where: dict[str, list[int]] = dict(where)
+        # Where each pattern may start, by the pattern's id(): the entry holds the pattern,
+        # so no other pattern can take that id while the index lives (and an id is cheaper
+        # to hash than the source, which every call would look up).
+        self._candidates: dict[int, tuple[re.Pattern[str], list[int] | None]] = {}
 
     def _cut_word(self, end: int) -> int | None:
         """Where the word that ``end`` cuts in two starts ("Mayor" cut after "May"): in
@@ -212,11 +216,23 @@ class WordIndex:
 
     def _starts(self, pattern: re.Pattern[str], first: frozenset[str] | None) -> list[int] | None:
         """Where a match of ``pattern`` may start; ``None`` when the index cannot tell."""
-        key = (pattern.pattern, pattern.flags)
-        if key not in self._candidates:
+        entry = self._candidates.get(id(pattern))
+        if entry is None:
             wanted = first or first_keys(pattern)
-            self._candidates[key] = None if wanted is None else self.positions(wanted)
-        return self._candidates[key]
+            entry = (pattern, None if wanted is None else self.positions(wanted))
+            self._candidates[id(pattern)] = entry
+        return entry[1]
+
+    def _tries(self, starts: list[int], start: int, stop: int, end: int | None) -> list[int]:
+        """The ``starts`` in ``[start, stop)``, and the start of the word a given ``end``
+        cuts in two (tried whatever its key)."""
+        low = bisect.bisect_left(starts, start)
+        tries = starts[low : bisect.bisect_left(starts, stop, low)]
+        if end is not None:
+            cut = self._cut_word(stop)
+            if cut is not None and cut >= start and (not tries or tries[-1] < cut):
+                tries.append(cut)
+        return tries
 
     def finditer(
         self,
@@ -232,20 +248,17 @@ class WordIndex:
         stop = len(self.text) if end is None else end
         starts = self._starts(pattern, first)
         if starts is None:
-            yield from pattern.finditer(self.text, start, stop)
-            return
-        tries = starts[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, stop)]
-        cut = None if end is None else self._cut_word(stop)
-        if cut is not None and cut >= start and (not tries or tries[-1] < cut):
-            tries.append(cut)  # the last word, cut by ``end``: tried whatever its key
+            return pattern.finditer(self.text, start, stop)
+        found: list[re.Match[str]] = []
         after = start
-        for at in tries:
+        for at in self._tries(starts, start, stop, end):
             if at < after:
                 continue
             m = pattern.match(self.text, at, stop)
-            if m is not None and m.end() > m.start():
-                yield m
+            if m is not None and m.end() > at:
+                found.append(m)
                 after = m.end()
+        return iter(found)
 
     def finditer_by_key(self, patterns: Mapping[str, re.Pattern[str]]) -> Iterator[re.Match[str]]:
         """The non-overlapping matches in the whole text of one pattern split by the key
@@ -267,20 +280,20 @@ class WordIndex:
         finds them; in one pass over the words any of them can start with, which for
         many small patterns (the armed groups) costs much less than one pass each."""
         found: list[list[re.Match[str]]] = [[] for _ in patterns]
+        by_key, unreadable = _numbers_by_key(tuple((p.pattern, p.flags) for p in patterns))
+        for number in unreadable:
+            found[number] = list(patterns[number].finditer(self.text))
         tries: list[tuple[int, int]] = []  # (position, pattern number)
-        for number, pattern in enumerate(patterns):
-            wanted = first_keys(pattern)
-            if wanted is None:
-                found[number] = list(self.finditer(pattern))
-                continue
-            for key in wanted & self._where.keys():
-                tries.extend((at, number) for at in self._where[key])
+        for key in by_key.keys() & self._where.keys():
+            for number in by_key[key]:
+                tries.extend(zip(self._where[key], itertools.repeat(number)))
+        tries.sort()
         after = [0] * len(patterns)
-        for at, number in sorted(tries):
+        for at, number in tries:
             if at < after[number]:
                 continue
             m = patterns[number].match(self.text, at)
-            if m is not None and m.end() > m.start():
+            if m is not None and m.end() > at:
                 found[number].append(m)
                 after[number] = m.end()
         return found
@@ -288,8 +301,35 @@ class WordIndex:
     def search(
         self, pattern: re.Pattern[str], start: int = 0, end: int | None = None
     ) -> re.Match[str] | None:
-        """The first match of ``pattern`` in ``text[start:end]``, if any."""
-        return next(self.finditer(pattern, start, end), None)
+        """The first match of ``pattern`` in ``text[start:end]``, if any, as
+        ``pattern.search`` finds it; tried only where a match may start."""
+        stop = len(self.text) if end is None else end
+        starts = self._starts(pattern, None)
+        if starts is None:
+            return pattern.search(self.text, start, stop)
+        for at in self._tries(starts, start, stop, end):
+            m = pattern.match(self.text, at, stop)
+            if m is not None and m.end() > at:
+                return m
+        return None
+
+
+@functools.lru_cache(maxsize=16)
+def _numbers_by_key(
+    sources: tuple[tuple[str, int], ...],
+) -> tuple[dict[str, list[int]], list[int]]:
+    """For patterns given by source and flags: the numbers of those whose matches can start
+    with a word of each key, and the numbers of those :func:`first_keys` cannot read."""
+    by_key: dict[str, list[int]] = {}
+    unreadable: list[int] = []
+    for number, (source, flags) in enumerate(sources):
+        wanted = _source_first_keys(source, flags)
+        if wanted is None:
+            unreadable.append(number)
+            continue
+        for key in wanted:
+            by_key.setdefault(key, []).append(number)
+    return by_key, unreadable
 
 
 @functools.lru_cache(maxsize=8)

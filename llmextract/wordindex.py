@@ -13,7 +13,6 @@ articles), only faster.
 from __future__ import annotations
 
 import bisect
-import collections
 import functools
 import itertools
 import re
@@ -26,9 +25,11 @@ _PREFIX = 5
 # A number is a word too, and every number has this key: "22", "2024", "1,400" (at its 1).
 NUMBER_KEY = "0"
 # A lower-case word with its key (:func:`word_key`) in the group, so that indexing a text
-# runs no Python per word beyond one append: the first five letters of a longer word, or a
-# four-letter word without its plural s, or a shorter word whole; or a number (no group).
-_KEYED_WORD = re.compile(r"([a-z]{5}|[a-z]{3}(?=s(?![a-z]))|[a-z]{1,4})[a-z]*|\d+")
+# runs little Python per word: the first five letters of a longer word, or a four-letter
+# word without its plural s, or a shorter word whole; or a number (no group). The lookahead
+# comes first so that at a position that starts no word (most of them) re fails on one
+# check instead of trying each alternative: a sixth fewer instructions for the build.
+_KEYED_WORD = re.compile(r"(?=[a-z\d])(?:([a-z]{5}|[a-z]{3}(?=s(?![a-z]))|[a-z]{1,4})[a-z]*|\d+)")
 # Characters other than A-Z that re.IGNORECASE matches to a Latin letter, and that lower-case
 # to none (the dotted capital I to two characters, which would shift every offset after it):
 # the index reads them as that letter. (The fourth, the Kelvin sign, lower-cases to k.)
@@ -185,10 +186,14 @@ class WordIndex:
     def __init__(self, text: str) -> None:
         self.text = text
         self._lowered = _lower(text)
-        where = collections.defaultdict(list)
+        where: dict[str, list[int]] = {}
         for m in _KEYED_WORD.finditer(self._lowered):
-            where[m[1] or NUMBER_KEY].append(m.start())
-        self._where: dict[str, list[int]] = dict(where)
+            key = m[1] or NUMBER_KEY
+            if key in where:
+                where[key].append(m.start())
+            else:
+                where[key] = [m.start()]
+        self._where = where
         # Where each pattern may start, by the pattern's id(): the entry holds the pattern,
         # so no other pattern can take that id while the index lives (and an id is cheaper
         # to hash than the source, which every call would look up).

@@ -235,3 +235,11 @@ def test_patterns_made_and_dropped_one_after_another_are_each_read_as_themselves
         pattern = re_compiler.compile(rf"\b{word}\b", 0)
         assert spans(index.finditer(pattern)) == spans(pattern.finditer(text)) != [], word
         del pattern
+
+
+def test_numbers_in_any_script_are_indexed_as_numbers():
+    text = "Then \u0663 missiles, 12 drones and F16s."  # an Arabic-Indic three
+    numbers = WordIndex(text).positions(frozenset({NUMBER_KEY}))
+    assert numbers == [m.start() for m in re.finditer(r"\d+", text)]
+    pattern = re.compile(r"\b\d+ missiles\b")
+    assert spans(WordIndex(text).finditer(pattern, first=frozenset({NUMBER_KEY}))) == [(5, 15)]

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import itertools
 import re
 import re._constants as sre  # type: ignore[import-not-found]
 import re._parser as sre_parse  # type: ignore[import-not-found]
@@ -233,8 +232,8 @@ class WordIndex:
         cuts in two (tried whatever its key)."""
         low = bisect.bisect_left(starts, start)
         tries = starts[low : bisect.bisect_left(starts, stop, low)]
-        if end is not None:
-            cut = self._cut_word(stop)
+        if end is not None and stop < len(self.text) and self._lowered[stop] in _LETTERS:
+            cut = self._cut_word(stop)  # a letter follows: ``end`` may cut a word in two
             if cut is not None and cut >= start and (not tries or tries[-1] < cut):
                 tries.append(cut)
         return tries
@@ -268,39 +267,41 @@ class WordIndex:
     def finditer_by_key(self, patterns: Mapping[str, re.Pattern[str]]) -> Iterator[re.Match[str]]:
         """The non-overlapping matches in the whole text of one pattern split by the key
         of the word its matches start with: at a word the part for its key is tried."""
-        tries = sorted(
-            (at, key) for key in patterns.keys() & self._where.keys() for at in self._where[key]
-        )
+        key_at = {
+            at: key for key in patterns.keys() & self._where.keys() for at in self._where[key]
+        }
         after = 0
-        for at, key in tries:
+        for at in sorted(key_at):
             if at < after:
                 continue
-            m = patterns[key].match(self.text, at)
-            if m is not None and m.end() > m.start():
+            m = patterns[key_at[at]].match(self.text, at)
+            if m is not None and m.end() > at:
                 yield m
                 after = m.end()
 
     def matches_of_each(self, patterns: Sequence[re.Pattern[str]]) -> list[list[re.Match[str]]]:
         """For each of ``patterns``, its matches in the whole text as :meth:`finditer`
-        finds them; in one pass over the words any of them can start with, which for
-        many small patterns (the armed groups) costs much less than one pass each."""
+        finds them. The keys of the whole list are read once (per list), and each pattern
+        is tried only at its own words: for many small patterns (the armed groups) much
+        cheaper than a :meth:`finditer` of each."""
         found: list[list[re.Match[str]]] = [[] for _ in patterns]
         by_key, unreadable = _numbers_by_key(tuple((p.pattern, p.flags) for p in patterns))
         for number in unreadable:
             found[number] = list(patterns[number].finditer(self.text))
-        tries: list[tuple[int, int]] = []  # (position, pattern number)
+        tries: dict[int, list[int]] = {}  # by pattern number: where it may match
         for key in by_key.keys() & self._where.keys():
             for number in by_key[key]:
-                tries.extend(zip(self._where[key], itertools.repeat(number)))
-        tries.sort()
-        after = [0] * len(patterns)
-        for at, number in tries:
-            if at < after[number]:
-                continue
-            m = patterns[number].match(self.text, at)
-            if m is not None and m.end() > at:
-                found[number].append(m)
-                after[number] = m.end()
+                tries.setdefault(number, []).extend(self._where[key])
+        for number, places in tries.items():
+            pattern = patterns[number]
+            after = 0
+            for at in sorted(places):
+                if at < after:
+                    continue
+                m = pattern.match(self.text, at)
+                if m is not None and m.end() > at:
+                    found[number].append(m)
+                    after = m.end()
         return found
 
     def search(

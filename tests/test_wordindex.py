@@ -243,3 +243,14 @@ def test_numbers_in_any_script_are_indexed_as_numbers():
     assert numbers == [m.start() for m in re.finditer(r"\d+", text)]
     pattern = re.compile(r"\b\d+ missiles\b")
     assert spans(WordIndex(text).finditer(pattern, first=frozenset({NUMBER_KEY}))) == [(5, 15)]
+
+
+def test_patterns_that_share_a_first_word_each_find_their_own_matches():
+    text = "Islamic State and Islamic Jihad fighters; the State said Islamic State lost."
+    patterns = [
+        re.compile(r"\bIslamic State\b"),
+        re.compile(r"\bIslamic (?:State|Jihad)\b"),
+        re.compile(r"\b(?:State|Islamic \w+)\b"),
+    ]
+    found = WordIndex(text).matches_of_each(patterns)
+    assert [spans(f) for f in found] == [spans(p.finditer(text)) for p in patterns]

@@ -173,10 +173,12 @@ def _members(charset: list[tuple[Any, Any]]) -> list[str]:
 
 
 def _is_word_class(item: Any) -> bool:
-    """Whether a lookahead's content is a class holding ``\\w``: ``(?![\\w-])``."""
-    return (
-        len(item) == 1 and item[0][0] is sre.IN and (sre.CATEGORY, sre.CATEGORY_WORD) in item[0][1]
-    )
+    """Whether a lookaround's content is a class holding ``\\w``: ``(?![\\w-])``. Not a
+    negated one: ``(?<![^\\w])`` asks for a word character before, inside a word."""
+    if len(item) != 1 or item[0][0] is not sre.IN:
+        return False
+    members = item[0][1]
+    return (sre.CATEGORY, sre.CATEGORY_WORD) in members and (sre.NEGATE, None) not in members
 
 
 class WordIndex:

@@ -104,6 +104,7 @@ def test_first_keys_give_up_where_a_match_may_start_without_a_word():
     assert first_keys(re.compile(r"\w+ strike")) is None
     assert first_keys(re.compile(r"\bhit")) is None  # "hitting" would start there too
     assert first_keys(re.compile(r"strike\b")) is None  # and "airstrike" inside a word
+    assert first_keys(re.compile(r"(?<![^\w])strike")) is None  # a word character before
 
 
 def test_every_word_is_indexed_by_its_key():

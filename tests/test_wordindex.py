@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import re._compiler as re_compiler  # type: ignore[import-not-found]
 from pathlib import Path
 
 import pytest
@@ -103,6 +104,7 @@ def test_first_keys_give_up_where_a_match_may_start_without_a_word():
     assert first_keys(re.compile(r"\w+ strike")) is None
     assert first_keys(re.compile(r"\bhit")) is None  # "hitting" would start there too
     assert first_keys(re.compile(r"strike\b")) is None  # and "airstrike" inside a word
+    assert first_keys(re.compile(r"(?<![^\w])strike")) is None  # a word character before
 
 
 def test_every_word_is_indexed_by_its_key():
@@ -199,3 +201,57 @@ def test_a_span_that_ends_inside_a_word_is_read_as_the_pattern_reads_it():
             for pattern in patterns:
                 expected = spans(pattern.finditer(text, start, end))
                 assert spans(index.finditer(pattern, start, end)) == expected, (path, start)
+
+
+def test_search_finds_what_the_pattern_searches_first_in_any_span():
+    unreadable = re.compile(r"\d+ (?:missiles|drones|killed)")
+    patterns = [lexicon().any_weapon, lexicon().hit_verbs, _DATE, unreadable]
+    for path in ARTICLES[:10]:
+        text = path.read_text(encoding="utf-8")
+        index = WordIndex(text)
+        for start in range(0, len(text), 37):
+            end = min(len(text), start + 90)
+            for pattern in patterns:
+                found = index.search(pattern, start, end)
+                expected = pattern.search(text, start, end)
+                assert (found and found.span()) == (expected and expected.span()), (path, start)
+
+
+def test_a_span_without_a_candidate_word_has_no_match():
+    text = "The missile hit the depot; nothing else happened there."
+    index = WordIndex(text)
+    weapon = lexicon().any_weapon
+    quiet = text.index("nothing")
+    assert list(index.finditer(weapon, quiet)) == []
+    assert index.search(weapon, quiet) is None
+    assert [m.group() for m in index.finditer(weapon, 0, quiet)] == ["missile"]
+
+
+def test_patterns_made_and_dropped_one_after_another_are_each_read_as_themselves():
+    text = "A drone hit the depot; tanks and jeeps burned."
+    index = WordIndex(text)
+    for word in ["drone", "depot", "tanks", "jeeps", "drone", "depot"]:
+        # compiled past re's cache: a dropped pattern frees its memory (and its id) for
+        # a later one of the same size
+        pattern = re_compiler.compile(rf"\b{word}\b", 0)
+        assert spans(index.finditer(pattern)) == spans(pattern.finditer(text)) != [], word
+        del pattern
+
+
+def test_numbers_in_any_script_are_indexed_as_numbers():
+    text = "Then \u0663 missiles, 12 drones and F16s."  # an Arabic-Indic three
+    numbers = WordIndex(text).positions(frozenset({NUMBER_KEY}))
+    assert numbers == [m.start() for m in re.finditer(r"\d+", text)]
+    pattern = re.compile(r"\b\d+ missiles\b")
+    assert spans(WordIndex(text).finditer(pattern, first=frozenset({NUMBER_KEY}))) == [(5, 15)]
+
+
+def test_patterns_that_share_a_first_word_each_find_their_own_matches():
+    text = "Islamic State and Islamic Jihad fighters; the State said Islamic State lost."
+    patterns = [
+        re.compile(r"\bIslamic State\b"),
+        re.compile(r"\bIslamic (?:State|Jihad)\b"),
+        re.compile(r"\b(?:State|Islamic \w+)\b"),
+    ]
+    found = WordIndex(text).matches_of_each(patterns)
+    assert [spans(f) for f in found] == [spans(p.finditer(text)) for p in patterns]

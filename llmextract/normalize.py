@@ -358,6 +358,13 @@ def _month_of_year(m: re.Match[str], published: dt.date | None) -> _Period:
     return _whole_month(int(m["year"]), _MONTHS[m["month"]])
 
 
+def _month_of_relative_year(m: re.Match[str], published: dt.date | None) -> _Period:
+    """ "July last year", "in March of this year": that month of the year the modifier
+    names, whether or not it is before publication."""
+    assert published is not None
+    return _whole_month(published.year + _OFFSETS[m["mod"].lower()], _MONTHS[m["month"]])
+
+
 def _year(m: re.Match[str], published: dt.date | None) -> _Period:
     return _whole_year(int(m["year"]))
 
@@ -505,6 +512,15 @@ _RULES = (
     _rule(rf"{_MONTH}\s+{_DAY},?\s+{_YEAR}", False, _named_day),
     _rule(r"\b\d{1,2}[/.]\d{1,2}[/.](?:19|20)\d{2}\b", False, _dateparser_resolver),
     _rule(rf"{_MONTH},?\s+(?:of\s+)?{_YEAR}", False, _month_of_year),
+    # before the day-and-month rules: "on 5 March last year" and "March 5 last year" are
+    # March of last year, not the latest 5 March (less precise than the day, never the
+    # wrong year)
+    _rule(
+        rf"{_MONTH}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?,?\s+(?:of\s+)?"
+        r"(?P<mod>last|previous|this|next)\s+year\b",
+        True,
+        _month_of_relative_year,
+    ),
     _rule(rf"\b{_DAY}(?:\s+of)?\s+{_MONTH}", True, _day_without_year),
     _rule(rf"{_MONTH}\s+{_DAY}\b", True, _day_without_year),
     _rule(

@@ -28,11 +28,12 @@ _MONTH = (
     r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)"
 )
 _NUMBER_WORD = r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten)"
+_RELATIVE_YEAR = r"(?:,?\s+(?:of\s+)?(?:last|this|next)\s+year\b)"  # "July last year"
 _DATE_CORE = rf"""(?:
     {_WEEKDAY}(?:[’']s)?(?:\s+(?:morning|afternoon|evening|night))?
-  | {_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+(?:19|20)\d\d)?
-  | \d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\b(?:\s+(?:19|20)\d\d)?
-  | {_MONTH}\b(?:\s+(?:19|20)\d\d)?(?:\s+last\s+year)?
+  | {_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+(?:19|20)\d\d|{_RELATIVE_YEAR})?
+  | \d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\b(?:\s+(?:19|20)\d\d|{_RELATIVE_YEAR})?
+  | {_MONTH}\b(?:\s+(?:19|20)\d\d|{_RELATIVE_YEAR})?
   | overnight | yesterday | today | tonight | last\s+night | (?:during|in)\s+the\s+night
   | (?:earlier|later)\s+(?:this|last)\s+(?:week|month|year)
   | (?:last|this|next)\s+(?:week|month|year|weekend)

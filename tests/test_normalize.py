@@ -87,6 +87,23 @@ def test_day_and_month_without_year_is_the_latest_not_after_publication(quote, e
 @pytest.mark.parametrize(
     ("quote", "expected"),
     [
+        ("In July last year", (D(2020, 7, 1), D(2020, 7, 31), MONTH)),
+        # a month before publication's month, in last year: not this year's
+        ("in January of last year", (D(2020, 1, 1), D(2020, 1, 31), MONTH)),
+        ("in January this year", (D(2021, 1, 1), D(2021, 1, 31), MONTH)),
+        ("on 5 March last year", (D(2020, 3, 1), D(2020, 3, 31), MONTH)),
+        ("on March 5 last year", (D(2020, 3, 1), D(2020, 3, 31), MONTH)),
+        ("in December next year", (D(2022, 12, 1), D(2022, 12, 31), MONTH)),
+    ],
+)
+def test_a_month_with_a_relative_year_is_that_month_of_that_year(quote, expected):
+    assert is_relative_date(quote)
+    assert resolved(quote, FRIDAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("quote", "expected"),
+    [
         ("3 March 2022", (D(2022, 3, 3), D(2022, 3, 3), DAY)),
         ("on March 3, 2022", (D(2022, 3, 3), D(2022, 3, 3), DAY)),
         ("2022-03-03", (D(2022, 3, 3), D(2022, 3, 3), DAY)),

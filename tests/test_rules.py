@@ -271,6 +271,9 @@ def test_where_a_weapon_was_fired_from_is_not_where_it_hit():
         ("on March 2", dt.date(2024, 3, 2), dt.date(2024, 3, 2)),
         ("last month", dt.date(2024, 2, 1), dt.date(2024, 2, 29)),
         ("in the early hours of Thursday", dt.date(2024, 3, 14), dt.date(2024, 3, 14)),
+        ("in July last year", dt.date(2023, 7, 1), dt.date(2023, 7, 31)),
+        ("in March of last year", dt.date(2023, 3, 1), dt.date(2023, 3, 31)),
+        ("on March 5 last year", dt.date(2023, 3, 1), dt.date(2023, 3, 31)),
     ],
 )
 def test_relative_dates_resolve_against_publication(phrase, start, end):

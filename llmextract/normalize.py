@@ -626,6 +626,19 @@ def _pycountry_names() -> dict[str, str]:
     return names
 
 
+def _sorted_words(key: str) -> str:
+    """``key`` with its words in order, as ``fuzz.token_sort_ratio`` compares them."""
+    return " ".join(sorted(key.split()))
+
+
+@functools.cache
+def _sorted_country_names() -> tuple[list[str], list[str]]:
+    """The keys of :func:`_pycountry_names` with sorted words, and their codes in the same
+    order: sorted once, so the fuzzy match does not sort 400 names on every lookup."""
+    names = _pycountry_names()
+    return [_sorted_words(key) for key in names], list(names.values())
+
+
 @functools.lru_cache(maxsize=4096)
 def country_code(name: str) -> str | None:
     """ISO 3166-1 alpha-3 code of a country name, short name, demonym or code.
@@ -648,10 +661,10 @@ def country_code(name: str) -> str | None:
             return str(pycountry.countries.lookup(cleaned).alpha_3)
         except LookupError:
             pass
-    best = process.extractOne(
-        key, _pycountry_names().keys(), scorer=fuzz.token_sort_ratio, score_cutoff=90
-    )
-    return _pycountry_names()[best[0]] if best else None
+    # fuzz.token_sort_ratio, with the names' words sorted beforehand
+    sorted_names, codes = _sorted_country_names()
+    best = process.extractOne(_sorted_words(key), sorted_names, scorer=fuzz.ratio, score_cutoff=90)
+    return codes[best[2]] if best else None
 
 
 @functools.lru_cache(maxsize=1024)

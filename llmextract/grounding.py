@@ -179,11 +179,11 @@ def _occurrence(
     while at >= 0:
         end = at + len(needle)
         start, stop = view.original_span(at, end) if view else (at, end)
-        found = _Found(start, stop, _at_word_edges(haystack, at, end))
-        key = (not found.whole_words, 0 if near is None else _distance(start, stop, near))
+        whole_words = _at_word_edges(haystack, at, end)
+        key = (not whole_words, 0 if near is None else _distance(start, stop, near))
         if best_key is None or key < best_key:
-            best, best_key = found, key
-        if near is None and found.whole_words:
+            best, best_key = _Found(start, stop, whole_words), key
+        if near is None and whole_words:
             break
         at = haystack.find(needle, at + 1)
     return best
@@ -266,7 +266,8 @@ class Grounder:
 
     def in_instructions(self, span: Span) -> bool:
         """Whether ``span`` overlaps a sentence that addresses a model."""
-        return any(span.start < end and start < span.end for start, end in self.instruction_ranges)
+        ranges = self.instruction_ranges  # most articles have none
+        return bool(ranges) and any(span.start < end and start < span.end for start, end in ranges)
 
     def locate(self, quote: str, *, near: Near | None = None) -> Span | None:
         """Where ``quote`` stands in the source; ``None`` when it is not there (or blank).

@@ -21,6 +21,7 @@ from rapidfuzz import fuzz
 from llmextract.aliases import COUNTRY_ALIASES, NAME_ALIASES
 from llmextract.normalize import fold_accents, has_date_expression, stated_numbers
 from llmextract.schema import Event, MatchKind, Span
+from llmextract.wordindex import _lower as ignorecase_lower
 
 __all__ = [
     "Grounder",
@@ -178,11 +179,11 @@ def _occurrence(
     while at >= 0:
         end = at + len(needle)
         start, stop = view.original_span(at, end) if view else (at, end)
-        found = _Found(start, stop, _at_word_edges(haystack, at, end))
-        key = (not found.whole_words, 0 if near is None else _distance(start, stop, near))
+        whole_words = _at_word_edges(haystack, at, end)
+        key = (not whole_words, 0 if near is None else _distance(start, stop, near))
         if best_key is None or key < best_key:
-            best, best_key = found, key
-        if near is None and found.whole_words:
+            best, best_key = _Found(start, stop, whole_words), key
+        if near is None and whole_words:
             break
         at = haystack.find(needle, at + 1)
     return best
@@ -265,7 +266,8 @@ class Grounder:
 
     def in_instructions(self, span: Span) -> bool:
         """Whether ``span`` overlaps a sentence that addresses a model."""
-        return any(span.start < end and start < span.end for start, end in self.instruction_ranges)
+        ranges = self.instruction_ranges  # most articles have none
+        return bool(ranges) and any(span.start < end and start < span.end for start, end in ranges)
 
     def locate(self, quote: str, *, near: Near | None = None) -> Span | None:
         """Where ``quote`` stands in the source; ``None`` when it is not there (or blank).
@@ -362,37 +364,34 @@ _TO_MODEL = re.compile(
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
 
 
-# Every phrase of _TO_MODEL holds all the words (lower-cased) of one of these groups, or
-# "AI" as _AI_ADDRESSED finds it. Looking for them is a few scans in C where the pattern
+# Every phrase of _TO_MODEL holds, lower-cased, a word of each tuple of one of these groups,
+# or "AI" as _AI_ADDRESSED finds it. Looking for them is a few scans in C where the pattern
 # itself costs a tenth of a millisecond a kilobyte, and most articles hold none of them.
-_TO_MODEL_WORDS = (
-    ("ignore",),
-    ("disregard",),
-    ("forget",),
-    ("override",),
-    ("system", "prompt"),
-    ("instruction",),
-    ("you", "now"),
-    ("language",),
-    ("llm",),
-    ("assistant",),
-    ("extractor",),
-    ("<|im_start|>",),
-    ("inst]",),
+_TO_MODEL_WORDS: tuple[tuple[tuple[str, ...], ...], ...] = (
+    (
+        ("ignore", "disregard", "forget", "override"),
+        ("previous", "prior", "above", "earlier", "preceding", "system", "original"),
+        ("instruction", "prompt", "rules", "messages", "directions"),
+    ),
+    (("system",), ("prompt",)),
+    (("instruction",),),
+    (("you",), ("are",), ("now",)),
+    (("language",),),
+    (("llm",),),
+    (("assistant",),),
+    (("extractor",),),
+    (("<|im_start|>",),),
+    (("inst]",),),
 )
 _AI_ADDRESSED = re.compile(r"ai\s*[,:]|as\s+an?\s+ai")
-# The characters other than A-Z that re.IGNORECASE lets match a Latin letter.
-_FOLDED_TO_LATIN = ("\u0130", "\u0131", "\u017f", "\u212a")
 
 
 def _may_address_model(text: str) -> bool:
     """False only when no phrase of _TO_MODEL can be in ``text``."""
-    if any(c in text for c in _FOLDED_TO_LATIN):
-        return True
-    lower = text.lower()
-    return any(all(w in lower for w in group) for group in _TO_MODEL_WORDS) or bool(
-        _AI_ADDRESSED.search(lower)
-    )
+    lower = ignorecase_lower(text)
+    return any(
+        all(any(word in lower for word in words) for words in group) for group in _TO_MODEL_WORDS
+    ) or bool(_AI_ADDRESSED.search(lower))
 
 
 def addressed_to_model(text: str) -> list[tuple[int, int]]:

@@ -167,6 +167,13 @@ def number_mentions(text: str) -> list[NumberMention]:
     """Every count ``text`` states: "22", "1,200", "1 200", "twenty-two", "a dozen",
     "two hundred and fifty", "1.5 million". Ages ("a 22-year-old"), shares ("40%"),
     decimals and codes ("MQ-9") are not counts; vague words ("dozens") are not numbers."""
+    return list(_number_mentions(text))
+
+
+# The rules read a casualty quote's figure, then grounding checks the figure against the
+# same quote: each is read once.
+@functools.lru_cache(maxsize=1024)
+def _number_mentions(text: str) -> tuple[NumberMention, ...]:
     mentions = []
     for m in _NUMBER.finditer(text):
         if _NOT_A_COUNT_AFTER.match(text, m.end()):
@@ -177,7 +184,7 @@ def number_mentions(text: str) -> list[NumberMention]:
             value = _words_value(m.group("words"))
         if value is not None:
             mentions.append(NumberMention(value, m.start(), m.end()))
-    return mentions
+    return tuple(mentions)
 
 
 def parse_number(text: str) -> int | None:
@@ -190,15 +197,16 @@ def parse_number(text: str) -> int | None:
     return None
 
 
-def stated_numbers(text: str) -> set[int]:
+@functools.lru_cache(maxsize=1024)  # a claim's low and high are checked against one quote
+def stated_numbers(text: str) -> frozenset[int]:
     """Every count ``text`` supports: its numbers, 1 for a single person ("a child",
     "an elderly man"), 0 for "no one"/"nobody"/"no casualties"."""
-    numbers = {m.value for m in number_mentions(text)}
+    numbers = {m.value for m in _number_mentions(text)}
     if _ONE_PERSON.search(text):
         numbers.add(1)
     if _NO_ONE.search(text):
         numbers.add(0)
-    return numbers
+    return frozenset(numbers)
 
 
 _LOWER_BOUND_BEFORE = re.compile(
@@ -217,7 +225,9 @@ _RANGE_JOIN = re.compile(r"\s*(?:-|–|—|to|or)\s*$", re.IGNORECASE)
 _RANGE_OPEN = re.compile(r"\bbetween\s*$", re.IGNORECASE)
 
 
-def _figure_bounds(quote: str, mentions: list[NumberMention]) -> tuple[int | None, int | None]:
+def _figure_bounds(
+    quote: str, mentions: tuple[NumberMention, ...]
+) -> tuple[int | None, int | None]:
     first = mentions[0]
     if len(mentions) > 1:
         second = mentions[1]
@@ -246,7 +256,7 @@ def casualty_bounds(quote: str) -> tuple[int | None, int | None] | None:
     stated figure (20, 20). When the quote holds several figures, the first one stated (by
     position) is the claim.
     """
-    mentions = number_mentions(quote)
+    mentions = _number_mentions(quote)
     vague = _VAGUE.search(quote)
     person = _ONE_PERSON.search(quote)
     no_one = _NO_ONE.search(quote)
@@ -626,6 +636,19 @@ def _pycountry_names() -> dict[str, str]:
     return names
 
 
+def _sorted_words(key: str) -> str:
+    """``key`` with its words in order, as ``fuzz.token_sort_ratio`` compares them."""
+    return " ".join(sorted(key.split()))
+
+
+@functools.cache
+def _sorted_country_names() -> tuple[list[str], list[str]]:
+    """The keys of :func:`_pycountry_names` with sorted words, and their codes in the same
+    order: sorted once, so the fuzzy match does not sort 400 names on every lookup."""
+    names = _pycountry_names()
+    return [_sorted_words(key) for key in names], list(names.values())
+
+
 @functools.lru_cache(maxsize=4096)
 def country_code(name: str) -> str | None:
     """ISO 3166-1 alpha-3 code of a country name, short name, demonym or code.
@@ -648,10 +671,10 @@ def country_code(name: str) -> str | None:
             return str(pycountry.countries.lookup(cleaned).alpha_3)
         except LookupError:
             pass
-    best = process.extractOne(
-        key, _pycountry_names().keys(), scorer=fuzz.token_sort_ratio, score_cutoff=90
-    )
-    return _pycountry_names()[best[0]] if best else None
+    # fuzz.token_sort_ratio, with the names' words sorted beforehand
+    sorted_names, codes = _sorted_country_names()
+    best = process.extractOne(_sorted_words(key), sorted_names, scorer=fuzz.ratio, score_cutoff=90)
+    return codes[best[2]] if best else None
 
 
 @functools.lru_cache(maxsize=1024)

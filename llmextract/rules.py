@@ -420,7 +420,7 @@ class _Article:
         places = event.places()
         if not places:
             return None
-        best = max(places, key=lambda p: (p.level, -places.index(p)))
+        best = max(places, key=lambda p: p.level)  # the first of the most precise
         countries = sorted(set().union(*(p.countries for p in places)))
         admin1 = best.admin1 or next((p.admin1 for p in places if p.admin1), None)
         return _QuotedLocation(
@@ -441,13 +441,7 @@ class _Article:
         phrases = [p for p in phrases if not p.definite] or phrases
         if not phrases:
             return None
-        named = [
-            p
-            for p in phrases
-            if re.search(
-                r"\b[A-Z][\w-]*\d|\b[A-Z][a-z]+\b(?<!The)", self.text[p.head_start : p.end]
-            )
-        ]
+        named = [p for p in phrases if _NAMED_WEAPON.search(self.text[p.head_start : p.end])]
         chosen = (named or phrases)[0]
         name = _weapon_name(self.text[chosen.start : chosen.end])
         if not name:
@@ -461,7 +455,7 @@ class _Article:
             if m.object_start is None:
                 continue
             object_start = m.object_start
-            on = re.match(r"\s+(?:on|against|at)\s+", self.text[object_start : m.evidence[1]])
+            on = _OBJECT_LEAD.match(self.text, object_start, m.evidence[1])
             if on:
                 object_start += on.end()
             phrase = target(self.text, object_start, m.evidence[1])
@@ -494,6 +488,9 @@ class _Article:
         return out
 
 
+# A model name ("Shahed-136", "Tomahawk"), not just a kind of weapon.
+_NAMED_WEAPON = re.compile(r"\b[A-Z][\w-]*\d|\b[A-Z][a-z]+\b(?<!The)")
+_OBJECT_LEAD = re.compile(r"\s+(?:on|against|at)\s+")  # "struck on/against/at" the target
 _WEAPON_LEAD = re.compile(
     r"^(?:(?:an?|the|its|their|two|three|four|five|six|seven|eight|nine|ten|\d[\d,]*|several|dozens\s+of|"
     r"about|around|more\s+than|at\s+least|all|some)\s+)+",

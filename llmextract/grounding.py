@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 from llmextract.aliases import COUNTRY_ALIASES, NAME_ALIASES
 from llmextract.normalize import fold_accents, has_date_expression, stated_numbers
 from llmextract.schema import Event, MatchKind, Span
-from llmextract.wordindex import _lower as ignorecase_lower
+from llmextract.wordindex import ignorecase_lower
 
 __all__ = [
     "Grounder",

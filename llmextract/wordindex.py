@@ -35,7 +35,7 @@ _KEYED_WORD = re.compile(r"(?=[a-z\d])(?:([a-z]{5}|[a-z]{3}(?=s(?![a-z]))|[a-z]{
 _FOLD_TO_LATIN = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
 
 
-def _lower(text: str) -> str:
+def ignorecase_lower(text: str) -> str:
     """``text`` lower-cased as re.IGNORECASE compares Latin letters, offset for offset."""
     if "\u0130" in text or "\u0131" in text or "\u017f" in text:
         return text.translate(_FOLD_TO_LATIN).lower()
@@ -130,7 +130,7 @@ def _step(states: set[_State], chars: list[str]) -> set[_State]:
             after.add((word, done, anchored))
             continue
         for char in chars:
-            lower = _lower(char)
+            lower = ignorecase_lower(char)
             if not word and anchored and char.isdecimal():
                 after.add((NUMBER_KEY, True, anchored))
                 continue
@@ -186,7 +186,7 @@ class WordIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._lowered = _lower(text)
+        self._lowered = ignorecase_lower(text)
         where: dict[str, list[int]] = {}
         for m in _KEYED_WORD.finditer(self._lowered):
             key = m[1] or NUMBER_KEY

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from llmextract.lexicon import lexicon
 from llmextract.normalize import casualty_bounds
 from llmextract.schema import Outcome, VictimGroup
+from llmextract.wordindex import _lower as lower_as_ignorecase
 from llmextract.wordindex import word_index
 
 _QUANTIFIER = (
@@ -40,11 +41,18 @@ _MONTH_BEFORE = re.compile(
 )
 
 
-# The lookahead skips, in one test, the positions where none of the words can start: the
-# sentence gate below runs over most of an article, and this made it 2.5x faster.
-_CASUALTY_WORD = re.compile(
-    r"(?=[kdwihbl])(?:kill|dead|died|death|wound|injur|hurt|bodies|lives)", re.IGNORECASE
-)
+# The sentence gate below runs over most of an article, so it searches the lower-cased
+# text case-sensitively: re then skips to the first letters of the words (4x faster than
+# an IGNORECASE search of the text).
+_CASUALTY_WORD = re.compile(r"kill|dead|died|death|wound|injur|hurt|bodies|lives")
+
+
+@functools.lru_cache(maxsize=8)
+def _lowered(text: str) -> str:
+    """``text`` lower-cased offset for offset as re.IGNORECASE compares letters (the word
+    index's folding), once per text: a case-sensitive search of it for lower-case words
+    finds what an IGNORECASE search of the text finds."""
+    return lower_as_ignorecase(text)
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"^(?P<source>[^,]{{3,90}}?)(?:,[^,]{{1,80}},)?\s+(?:{lex.source_verbs})\b"
         ),
         "according": re.compile(r"\baccording\s+to\s+(?P<source>[^,.;]{3,90})", re.IGNORECASE),
+        # What "source_end" and "source_start" both need: a cheap test before them.
+        "source_verb": re.compile(rf"\s(?:{lex.source_verbs})\b"),
     }
 
 
@@ -117,13 +127,20 @@ def sentence_source(text: str, start: int, end: int) -> str | None:
     """Who the sentence ``text[start:end]`` is attributed to, if anyone."""
     sentence = text[start:end]
     p = _patterns()
-    for name in ("according", "source_end", "source_start"):
+    if _lowered(text).find("according", start, end) >= 0:
+        m = p["according"].search(sentence)
+        if m:
+            return _clean_source(m["source"])
+    if not p["source_verb"].search(sentence):
+        return None  # "X said": the other two patterns need a verb of saying
+    for name in ("source_end", "source_start"):
         m = p[name].search(sentence)
         if m:
             return _clean_source(m["source"])
     return None
 
 
+@functools.lru_cache(maxsize=256)
 def _outcome(verb: str) -> Outcome:
     lex = lexicon()
     return (
@@ -142,7 +159,7 @@ def _group(victims: str | None) -> VictimGroup:
 
 def claims(text: str, start: int, end: int) -> list[Claim]:
     """Every casualty claim in the sentence ``text[start:end]``, in order."""
-    if not _CASUALTY_WORD.search(text, start, end):
+    if not _CASUALTY_WORD.search(_lowered(text), start, end):
         return []
     source = sentence_source(text, start, end)
     found: list[Claim] = []

@@ -89,6 +89,11 @@ class _Patterns:
     """The kind word that ends every ``kind_after`` match."""
     apposition_word: re.Pattern[str]
     """The kind word that ends every ``apposition_after`` match."""
+    apposition_tail: re.Pattern[str]
+    """What ends every ``apposition_after`` match (", a small town"): where the kind word
+    stands without it, the whole pattern need not scan the stretch."""
+    possessive_place: re.Pattern[str]
+    """After a country: "'s Kurdistan region", "'s capital"."""
 
 
 @functools.cache
@@ -96,6 +101,7 @@ def _patterns() -> _Patterns:
     lex = lexicon()
     name_list = rf"{_NAME}(?:,\s+{_NAME})*(?:,?\s+and\s+(?:(?:{lex.directions})\s+)?{_NAME})?"
     apposition_kinds = r"(?:town|village|city|port|capital|district)\b"
+    apposition_tail = r",\s+(?:a|an|the)\s+(?:[\w’'-]+\s+){0,3}?" + apposition_kinds
     return _Patterns(
         after_preposition=re.compile(
             rf"\b(?P<prep>{lex.place_before})\s+(?:the\s+)?"
@@ -106,9 +112,7 @@ def _patterns() -> _Patterns:
         apposition_before=re.compile(
             rf"\b(?:city|town|village|capital|port),\s+(?P<name>{_NAME})(?=[,.;]|\s+and\b)"
         ),
-        apposition_after=re.compile(
-            rf"(?P<name>{_NAME}),\s+(?:a|an|the)\s+(?:[\w’'-]+\s+){{0,3}}?" + apposition_kinds
-        ),
+        apposition_after=re.compile(rf"(?P<name>{_NAME})" + apposition_tail),
         demonym_place=re.compile(rf"\s+(?:[\w-]+\s+){{0,2}}?{_DEMONYM_PLACE_NOUNS}\b"),
         lead=re.compile(
             rf"(?<![\w’'-])(?:(?:the|a|an|its|their)\s+)?"
@@ -116,6 +120,10 @@ def _patterns() -> _Patterns:
         ),
         kind_after_word=re.compile(rf"\b(?:{lex.place_kind_after})\b"),
         apposition_word=re.compile(r"\b" + apposition_kinds),
+        apposition_tail=re.compile(apposition_tail),
+        possessive_place=re.compile(
+            r"[’']s\s+(?:[\w-]+\s+){0,2}?(?:[A-Z]|" + _DEMONYM_PLACE_NOUNS + ")"
+        ),
     )
 
 
@@ -156,7 +164,10 @@ class PlaceFinder:
         """Every place phrase in ``text[start:end]``, in order of position."""
         found: dict[tuple[int, int], Place] = {}
         for place in self._all(start, end):
-            if _FROM_BEFORE.search(self.text, max(start, place.start - 60), place.start):
+            before = max(start, place.start - 60)
+            if self.text.find("from", before, place.start) >= 0 and _FROM_BEFORE.search(
+                self.text, before, place.start
+            ):
                 continue  # where the strike came from, not where it hit
             key = (place.start, place.end)
             if key not in found or found[key].level < place.level:
@@ -177,7 +188,9 @@ class PlaceFinder:
                 yield from self._kind_after(m, start)
         for m in index.finditer(p.apposition_before, start, end):
             yield from self._named(m.start("name"), m.end("name"), m.start(), SETTLEMENT)
-        if index.search(p.apposition_word, start, end):
+        if index.search(p.apposition_word, start, end) and p.apposition_tail.search(
+            self.text, start, end
+        ):
             for m in p.apposition_after.finditer(self.text, start, end):
                 yield from self._named(m.start("name"), m.end("name"), m.start(), SETTLEMENT)
         for m in index.finditer(self.lex.features, start, end):
@@ -315,9 +328,7 @@ class PlaceFinder:
         "on Pakistani soil" (names after a preposition come from the preposition rule)."""
         for m in gazetteer.country_mentions(self.text, start, end):
             after = self.text[m.end : min(end, m.end + 40)]
-            possessive = re.match(
-                r"[’']s\s+(?:[\w-]+\s+){0,2}?(?:[A-Z]|" + _DEMONYM_PLACE_NOUNS + ")", after
-            )
+            possessive = _patterns().possessive_place.match(after)
             placed = _patterns().demonym_place.match(after) if m.demonym else None
             if possessive or placed:
                 name = _country_name(m.code)

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from llmextract.lexicon import lexicon
 from llmextract.normalize import casualty_bounds
 from llmextract.schema import Outcome, VictimGroup
-from llmextract.wordindex import _lower as lower_as_ignorecase
-from llmextract.wordindex import word_index
+from llmextract.wordindex import ignorecase_lower, word_index
 
 _QUANTIFIER = (
     r"(?:(?:at\s+least|more\s+than|over|up\s+to|as\s+many\s+as|nearly|almost|about|around|"
@@ -52,7 +51,7 @@ def _lowered(text: str) -> str:
     """``text`` lower-cased offset for offset as re.IGNORECASE compares letters (the word
     index's folding), once per text: a case-sensitive search of it for lower-case words
     finds what an IGNORECASE search of the text finds."""
-    return lower_as_ignorecase(text)
+    return ignorecase_lower(text)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -81,38 +80,24 @@ class _Reading:
     def position(self) -> int:
         return self.mention.start
 
-    @functools.cached_property
-    def place_countries(self) -> frozenset[str]:
-        """The countries of its places (read once: grouping asks for each event)."""
+    def countries(self) -> frozenset[str]:
         return (
             frozenset().union(*(p.countries for p in self.places)) if self.places else frozenset()
         )
 
-    @functools.cached_property
-    def place_keys(self) -> dict[float, set[str]]:
-        """The keys of its towns, quarters and bases, by level (see :func:`_places_clash`)."""
-        return _keys_by_level(self.places)
-
 
 @dataclass
 class _Event:
-    """The mentions of one strike operation, gathered while reading the article.
+    """The mentions of one strike operation, gathered while reading the article."""
 
-    What grouping asks of it at every new mention (its reports, places, countries,
-    attacker and dated reading) is kept up to date by :meth:`add`, not recomputed."""
-
-    readings: list[_Reading] = field(default_factory=list)
+    readings: list[_Reading]
     blamed: ActorPhrase | None = None
     claims: list[Claim] = field(default_factory=list)
     last: int = 0
-    reports: list[_Reading] = field(default_factory=list)
-    """The readings that report the strike (not references to it), in order."""
-    place_countries: frozenset[str] = frozenset()
-    place_keys: dict[float, set[str]] = field(default_factory=dict)
-    _places: list[Place] = field(default_factory=list)
-    _dated: tuple[int, _Reading] | None = None
-    _reported_attacker: ActorPhrase | None = None
-    _any_attacker: ActorPhrase | None = None
+
+    @property
+    def reports(self) -> list[_Reading]:
+        return [r for r in self.readings if r.mention.kind is Kind.REPORT]
 
     @property
     def first(self) -> _Reading:
@@ -125,34 +110,26 @@ class _Event:
     def dated(self) -> _Reading | None:
         """The reading whose date is the event's: resolved dates before ones that need a
         publication date, then reports before references; the first of the best."""
-        return self._dated[1] if self._dated else None
+        best, best_rank = None, 4
+        for r in self.readings:
+            if r.date is None:
+                continue
+            rank = (0 if r.resolved else 2) + (r.mention.kind is not Kind.REPORT)
+            if rank < best_rank:
+                best, best_rank = r, rank
+        return best
 
     def attacker(self) -> ActorPhrase | None:
-        return self._reported_attacker or self._any_attacker
+        return next((r.attacker for r in self.reports if r.attacker), None) or next(
+            (r.attacker for r in self.readings if r.attacker), None
+        )
 
     def places(self) -> list[Place]:
-        """The places of all its readings, in order (not to be changed by the caller)."""
-        return self._places
+        return [p for r in self.readings for p in r.places]
 
     def add(self, reading: _Reading) -> None:
         self.readings.append(reading)
         self.last = reading.position
-        report = reading.mention.kind is Kind.REPORT
-        if report:
-            self.reports.append(reading)
-        if reading.date is not None:
-            rank = (0 if reading.resolved else 2) + (not report)
-            if self._dated is None or rank < self._dated[0]:
-                self._dated = (rank, reading)
-        if reading.attacker:
-            if report and self._reported_attacker is None:
-                self._reported_attacker = reading.attacker
-            if self._any_attacker is None:
-                self._any_attacker = reading.attacker
-        self._places.extend(reading.places)
-        self.place_countries |= reading.place_countries
-        for level, keys in reading.place_keys.items():
-            self.place_keys.setdefault(level, set()).update(keys)
 
 
 # --------------------------------------------------------------------------- compatibility
@@ -170,22 +147,14 @@ def _dates_meet(a: normalize.ResolvedDate, b: normalize.ResolvedDate) -> bool:
     return a.start <= b.end and b.start <= a.end
 
 
-def _keys_by_level(places: tuple[Place, ...]) -> dict[float, set[str]]:
-    """The place keys of the towns, quarters and bases among ``places``, by level."""
-    by_level: dict[float, set[str]] = {}
-    for p in places:
-        if p.level >= FACILITY:
-            by_level.setdefault(p.level, set()).add(gazetteer.place_key(p.name))
-    return by_level
-
-
-def _places_clash(mine: dict[float, set[str]], theirs: dict[float, set[str]]) -> bool:
-    """Two sets of places (their :func:`_keys_by_level`) clash when both name towns (or
-    both quarters, bases) and share none: "Kirishi" and "Ryazan" are two strikes;
-    "Damascus" and "its Mezzeh district" may be one."""
-    for level, keys in mine.items():
-        other = theirs.get(level)
-        if other and not keys & other:
+def _places_clash(mine: list[Place] | tuple[Place, ...], theirs: list[Place]) -> bool:
+    """Two sets of places clash when both name towns (or both quarters, bases) and share
+    none: "Kirishi" and "Ryazan" are two strikes; "Damascus" and "its Mezzeh district"
+    may be one."""
+    for level in {p.level for p in mine if p.level >= FACILITY}:
+        a = {gazetteer.place_key(p.name) for p in mine if p.level == level}
+        b = {gazetteer.place_key(p.name) for p in theirs if p.level == level}
+        if a and b and not a & b:
             return True
     return False
 
@@ -208,10 +177,11 @@ def _fits(event: _Event, reading: _Reading) -> bool:
         return False
     if event.blamed and reading.attacker and not _same_party(reading.attacker, event.blamed):
         return False
-    if _places_clash(reading.place_keys, event.place_keys):
+    places = event.places()
+    if _places_clash(reading.places, places):
         return False
-    countries = event.place_countries
-    mine = reading.place_countries
+    countries = frozenset().union(*(p.countries for p in places)) if places else frozenset()
+    mine = reading.countries()
     return not (mine and countries and not mine & countries)
 
 
@@ -334,7 +304,7 @@ class _Article:
             pending.append((reading, sentence))
             return None
         if chosen is None:
-            chosen = _Event()
+            chosen = _Event([])
             events.append(chosen)
             chosen.add(reading)
             for waiting, at in list(pending):

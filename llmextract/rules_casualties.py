@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from llmextract.lexicon import lexicon
 from llmextract.normalize import casualty_bounds
 from llmextract.schema import Outcome, VictimGroup
-from llmextract.wordindex import ignorecase_lower, word_index
+from llmextract.wordindex import word_index
 
 _QUANTIFIER = (
     r"(?:(?:at\s+least|more\s+than|over|up\s+to|as\s+many\s+as|nearly|almost|about|around|"
@@ -40,18 +40,10 @@ _MONTH_BEFORE = re.compile(
 )
 
 
-# The sentence gate below runs over most of an article, so it searches the lower-cased
+# The sentence gate below runs over most of an article, so it searches the word index's lower-cased
 # text case-sensitively: re then skips to the first letters of the words (4x faster than
 # an IGNORECASE search of the text).
 _CASUALTY_WORD = re.compile(r"kill|dead|died|death|wound|injur|hurt|bodies|lives")
-
-
-@functools.lru_cache(maxsize=8)
-def _lowered(text: str) -> str:
-    """``text`` lower-cased offset for offset as re.IGNORECASE compares letters (the word
-    index's folding), once per text: a case-sensitive search of it for lower-case words
-    finds what an IGNORECASE search of the text finds."""
-    return ignorecase_lower(text)
 
 
 @dataclass(frozen=True)
@@ -126,7 +118,7 @@ def sentence_source(text: str, start: int, end: int) -> str | None:
     """Who the sentence ``text[start:end]`` is attributed to, if anyone."""
     sentence = text[start:end]
     p = _patterns()
-    if _lowered(text).find("according", start, end) >= 0:
+    if word_index(text).lowered.find("according", start, end) >= 0:
         m = p["according"].search(sentence)
         if m:
             return _clean_source(m["source"])
@@ -158,7 +150,7 @@ def _group(victims: str | None) -> VictimGroup:
 
 def claims(text: str, start: int, end: int) -> list[Claim]:
     """Every casualty claim in the sentence ``text[start:end]``, in order."""
-    if not _CASUALTY_WORD.search(_lowered(text), start, end):
+    if not _CASUALTY_WORD.search(word_index(text).lowered, start, end):
         return []
     source = sentence_source(text, start, end)
     found: list[Claim] = []

@@ -186,9 +186,10 @@ class WordIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._lowered = ignorecase_lower(text)
+        self.lowered = ignorecase_lower(text)
+        """The text lower-cased offset for offset as re.IGNORECASE reads it."""
         where: dict[str, list[int]] = {}
-        for m in _KEYED_WORD.finditer(self._lowered):
+        for m in _KEYED_WORD.finditer(self.lowered):
             key = m[1] or NUMBER_KEY
             if key in where:
                 where[key].append(m.start())
@@ -203,7 +204,7 @@ class WordIndex:
     def _cut_word(self, end: int) -> int | None:
         """Where the word that ``end`` cuts in two starts ("Mayor" cut after "May"): in
         ``text[:end]`` that word is shorter and may have another key."""
-        lowered = self._lowered
+        lowered = self.lowered
         if not (
             0 < end < len(lowered) and lowered[end - 1] in _LETTERS and lowered[end] in _LETTERS
         ):
@@ -234,7 +235,7 @@ class WordIndex:
         cuts in two (tried whatever its key)."""
         low = bisect.bisect_left(starts, start)
         tries = starts[low : bisect.bisect_left(starts, stop, low)]
-        if end is not None and stop < len(self.text) and self._lowered[stop] in _LETTERS:
+        if end is not None and stop < len(self.text) and self.lowered[stop] in _LETTERS:
             cut = self._cut_word(stop)  # a letter follows: ``end`` may cut a word in two
             if cut is not None and cut >= start and (not tries or tries[-1] < cut):
                 tries.append(cut)

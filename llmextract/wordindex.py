@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
+import operator
 import re
 import re._constants as sre  # type: ignore[import-not-found]
 import re._parser as sre_parse  # type: ignore[import-not-found]
@@ -23,12 +25,14 @@ from typing import Any
 _PREFIX = 5
 # A number is a word too, and every number has this key: "22", "2024", "1,400" (at its 1).
 NUMBER_KEY = "0"
-# A lower-case word with its key (:func:`word_key`) in the group, so that indexing a text
-# runs little Python per word: the first five letters of a longer word, or a four-letter
-# word without its plural s, or a shorter word whole; or a number (no group). The lookahead
-# comes first so that at a position that starts no word (most of them) re fails on one
-# check instead of trying each alternative: a sixth fewer instructions for the build.
-_KEYED_WORD = re.compile(r"(?=[a-z\d])(?:([a-z]{5}|[a-z]{3}(?=s(?![a-z]))|[a-z]{1,4})[a-z]*|\d+)")
+# The words of a text are its runs of a-z (in the lower-cased text) and its numbers (runs of
+# digits, in any script). re tries a pattern at a hundred-odd instructions a character, so
+# the letter runs are found by string methods instead (:func:`_letter_runs`), numbers by re:
+# written "\d\d*", not "\d+", because re skips ahead to a character of a pattern's leading
+# class without trying the pattern there, but not to that of a leading repeat (half the cost).
+_NUMBER = re.compile(r"\d\d*")
+# Bytes to bytes: a-z stay, every other byte becomes a space.
+_LETTERS_ONLY = bytes(c if ord("a") <= c <= ord("z") else ord(" ") for c in range(256))
 # Characters other than A-Z that re.IGNORECASE matches to a Latin letter, and that lower-case
 # to none (the dotted capital I to two characters, which would shift every offset after it):
 # the index reads them as that letter. (The fourth, the Kelvin sign, lower-cases to k.)
@@ -189,12 +193,19 @@ class WordIndex:
         self.lowered = ignorecase_lower(text)
         """The text lower-cased offset for offset as re.IGNORECASE reads it."""
         where: dict[str, list[int]] = {}
-        for m in _KEYED_WORD.finditer(self.lowered):
-            key = m[1] or NUMBER_KEY
+        words, starts = _letter_runs(self.lowered)
+        for word, at in zip(words, starts, strict=True):
+            key = word[:_PREFIX]  # word_key, but for four-letter plurals: rekeyed below
             if key in where:
-                where[key].append(m.start())
+                where[key].append(at)
             else:
-                where[key] = [m.start()]
+                where[key] = [at]
+        for plural in [key for key in where if len(key) == _PREFIX - 1 and key[-1] == "s"]:
+            singular = plural[:-1]  # word_key: "jets" is found under "jet"
+            where[singular] = sorted(where.get(singular, []) + where.pop(plural))
+        numbers = [m.start() for m in _NUMBER.finditer(self.lowered)]
+        if numbers:
+            where[NUMBER_KEY] = numbers
         self._where = where
         # Where each pattern may start, by the pattern's id(): the entry holds the pattern,
         # so no other pattern can take that id while the index lives (and an id is cheaper
@@ -321,6 +332,19 @@ class WordIndex:
             if m is not None and m.end() > at:
                 return m
         return None
+
+
+def _letter_runs(lowered: str) -> tuple[list[str], Iterator[int]]:
+    """The runs of a-z in ``lowered`` and where each starts, read without re: every other
+    character becomes a space (one byte for each character, so offsets hold), and the
+    pieces between single spaces are the runs (empty ones between adjacent spaces)."""
+    letters = lowered.encode("ascii", "replace").translate(_LETTERS_ONLY).decode("ascii")
+    pieces = letters.split(" ")
+    # Each piece starts after the ones before it and their one-space separators.
+    piece_starts = itertools.accumulate(
+        map(operator.add, map(len, pieces), itertools.repeat(1)), initial=0
+    )
+    return list(filter(None, pieces)), itertools.compress(piece_starts, pieces)
 
 
 @functools.lru_cache(maxsize=16)

@@ -14,7 +14,7 @@ from llmextract.rules_casualties import _patterns as _casualty_patterns
 from llmextract.rules_mentions import _EVIDENCE_END, _evidence_cut
 from llmextract.rules_phrases import _DATE
 from llmextract.rules_places import _patterns as _place_patterns
-from llmextract.wordindex import NUMBER_KEY, WordIndex, first_keys, word_key
+from llmextract.wordindex import NUMBER_KEY, WordIndex, first_keys, ignorecase_lower, word_key
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = sorted((ROOT / "datasets" / "strikes-v1" / "dev" / "articles").glob("*.txt"))
@@ -112,6 +112,27 @@ def test_every_word_is_indexed_by_its_key():
     index = WordIndex(text)
     for m in re.finditer(r"[A-Za-z]+", text):
         assert m.start() in index.positions(frozenset({word_key(m.group())}))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jets, a jet and the mass of gas: 1990s F16s; 12\u00a0km caf\u00e9 \u0663 x\u2019s",
+        "\u0130stanbul  \ud83d\ude00\tmissiles\n\nthe end",  # wide and astral characters
+        "",
+        "s",
+    ],
+)
+def test_each_run_of_letters_or_digits_is_one_word_at_its_key(text):
+    index = WordIndex(text)
+    words = [
+        (m.start(), NUMBER_KEY if m.group().isdecimal() else word_key(m.group()))
+        for m in re.finditer(r"[a-z]+|\d+", ignorecase_lower(text))
+    ]
+    keys = {key for _, key in words}
+    for key in keys:
+        assert index.positions(frozenset({key})) == [at for at, k in words if k == key]
+    assert sorted(index.positions(frozenset(keys))) == [at for at, _ in words]
 
 
 def test_a_pattern_the_index_cannot_read_scans_the_text():

@@ -23,7 +23,7 @@ import bisect
 import enum
 import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from llmextract import gazetteer
 from llmextract.lexicon import Lexicon, lexicon
@@ -44,8 +44,7 @@ class Kind(enum.Enum):
     REFERENCE = "reference"
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
     """One strike mention: where it is, what kind, and what its frame saw."""
 
     sentence: Sentence

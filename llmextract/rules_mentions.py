@@ -23,7 +23,7 @@ import bisect
 import enum
 import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from llmextract import gazetteer
 from llmextract.lexicon import Lexicon, lexicon
@@ -44,8 +44,7 @@ class Kind(enum.Enum):
     REFERENCE = "reference"
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
     """One strike mention: where it is, what kind, and what its frame saw."""
 
     sentence: Sentence
@@ -96,6 +95,7 @@ _SAID_BEFORE = re.compile(r"\s(?:said|says|claimed|announced)(?:\s+on\s+\w+)?(?:
 _PASSIVE_BEFORE = re.compile(
     r"\b(?:was|were|had\s+been|have\s+been|has\s+been|being|been)\s+(?:\w+ly\s+)?$"
 )
+_WORD_CHAR = re.compile(r"[\w-]")
 _TARGET_PREPOSITION = re.compile(r"\s+(?:at|into|on|onto|toward|towards|against)\s+")
 # Clause breaks: ; : ( ) a comma (not in "1,400") or a spaced dash; spaces around are trimmed.
 # One character class first and the conditions after it: re then skips to the next of those
@@ -187,9 +187,11 @@ class MentionFinder:
         self._context_start = 0
         self._military_here: bool | None = None
         self.index = word_index(text)
+        self._matches = {
+            name: list(self.index.finditer(getattr(self.lex, name))) for name in _TRIGGER_LISTS
+        }
         self._by_list = {
-            name: [m.start() for m in self.index.finditer(getattr(self.lex, name))]
-            for name in _TRIGGER_LISTS
+            name: [m.start() for m in matches] for name, matches in self._matches.items()
         }
         self._triggers = sorted({at for starts in self._by_list.values() for at in starts})
 
@@ -219,6 +221,22 @@ class MentionFinder:
             if i < len(starts) and starts[i] < end:
                 return True
         return False
+
+    def _clause_matches(self, name: str, cs: int, ce: int) -> list[re.Match[str]]:
+        """The matches of trigger list ``name`` in ``text[cs:ce]``, as the word index finds
+        them there, taken from the article's matches found once: they are the same unless a
+        match runs over either end or a word runs on past ``ce`` (a lexicon word list looks
+        past its last letter only for such a word), and then they are found again."""
+        matches, starts = self._matches[name], self._by_list[name]
+        first = bisect.bisect_left(starts, cs)
+        stop = bisect.bisect_left(starts, ce, first)
+        if (
+            (first and matches[first - 1].end() > cs)
+            or (stop > first and matches[stop - 1].end() > ce)
+            or _WORD_CHAR.match(self.text, ce)
+        ):
+            return list(self.index.finditer(getattr(self.lex, name), cs, ce))
+        return matches[first:stop]
 
     def _evidence_end(self, start: int, trigger_end: int, clause_end: int) -> int:
         """Where a mention's evidence ends: before what the clause goes on to ("in
@@ -294,7 +312,7 @@ class MentionFinder:
 
     def _weapon_subjects(self, sentence: Sentence, cs: int, ce: int) -> list[Mention]:
         found = []
-        for w in self.index.finditer(self.lex.any_weapon, cs, ce):
+        for w in self._clause_matches("any_weapon", cs, ce):
             np = noun_phrase(self.text, w.start(), w.end(), cs)
             if not self._subject_position(cs, np.start):
                 continue
@@ -401,9 +419,9 @@ class MentionFinder:
 
     def _strike_nouns(self, sentence: Sentence, cs: int, ce: int) -> list[Mention]:
         found = []
-        nouns = list(self.index.finditer(self.lex.strike_nouns, cs, ce))
+        nouns = self._clause_matches("strike_nouns", cs, ce)
         if self._military(sentence):
-            nouns += list(self.index.finditer(self.lex.bare_strike_nouns, cs, ce))
+            nouns = nouns + self._clause_matches("bare_strike_nouns", cs, ce)
         for n in nouns:
             if self.lex.non_military.match(self.text, n.start()):
                 continue  # "air raid alerts"
@@ -493,7 +511,7 @@ class MentionFinder:
 
     def _interceptions(self, sentence: Sentence, cs: int, ce: int) -> list[Mention]:
         found = []
-        for v in self.index.finditer(self.lex.intercept_verbs, cs, ce):
+        for v in self._clause_matches("intercept_verbs", cs, ce):
             if _PASSIVE_BEFORE.search(self.text, max(cs, v.start() - 30), v.start()):
                 found += self._passive_interception(sentence, cs, ce, v)
                 continue

@@ -12,7 +12,7 @@ import functools
 import operator
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from llmextract import gazetteer
 from llmextract.lexicon import Lexicon, lexicon
@@ -68,8 +68,7 @@ _REPORTING_BEFORE = re.compile(
 _SEQUENCE = re.compile(r"^(?:earlier|later)\b", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class DatePhrase:
+class DatePhrase(NamedTuple):
     start: int
     end: int
     text: str
@@ -97,8 +96,7 @@ def date_phrases(text: str, start: int, end: int) -> list[DatePhrase]:
 _TOKEN = re.compile(r"[\w’'.\-]+")
 
 
-@dataclass(frozen=True)
-class NounPhrase:
+class NounPhrase(NamedTuple):
     """A weapon, platform or strike noun with its modifiers: ``text[start:end]``."""
 
     start: int
@@ -195,8 +193,7 @@ def extend_coordination(text: str, np_end: int, limit: int, lex: Lexicon) -> int
 _START = operator.attrgetter("start")
 
 
-@dataclass(frozen=True)
-class ActorPhrase:
+class ActorPhrase(NamedTuple):
     """An armed party named in the text: ``name`` for the event, ``countries`` it acts for."""
 
     start: int
@@ -339,8 +336,7 @@ _PLACE_PHRASE = re.compile(
 _LEADING_DETERMINER = re.compile(r"^(?:the|a|an|its|their|two|three|several)\s+", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class TargetPhrase:
+class TargetPhrase(NamedTuple):
     start: int
     end: int
     name: str

@@ -150,14 +150,13 @@ def _group(victims: str | None) -> VictimGroup:
 
 def claims(text: str, start: int, end: int) -> list[Claim]:
     """Every casualty claim in the sentence ``text[start:end]``, in order."""
-    if not _CASUALTY_WORD.search(word_index(text).lowered, start, end):
-        return []
-    source = sentence_source(text, start, end)
-    found: list[Claim] = []
-    p = _patterns()
     index = word_index(text)  # most of the patterns start with a word: tried only there
-    lower = text[start:end].lower()
-    bodies = "bodies" in lower
+    if not _CASUALTY_WORD.search(index.lowered, start, end):
+        return []
+    found: list[Claim] = []
+    source: str | None = None  # whose claims they are: read with the first one
+    p = _patterns()
+    bodies = index.lowered.find("bodies", start, end) >= 0
     for name in ("verb_first", "number_first", "one_person", "bodies_of", "bodies"):
         if name.startswith("bodies") and not bodies:
             continue
@@ -176,6 +175,8 @@ def claims(text: str, start: int, end: int) -> list[Claim]:
             victims = m.groupdict().get("victims") or m.groupdict().get("one")
             if victims:
                 victims = re.sub(r"^of\s+(?:its|their|the)?\s*", "", victims.strip())
+            if not found:
+                source = sentence_source(text, start, end)
             found.append(
                 Claim(
                     m.start(),

@@ -21,6 +21,7 @@ from rapidfuzz import fuzz
 from llmextract.aliases import COUNTRY_ALIASES, NAME_ALIASES
 from llmextract.normalize import fold_accents, has_date_expression, stated_numbers
 from llmextract.schema import Event, MatchKind, Span
+from llmextract.wordindex import fold_latin_lookalikes
 
 __all__ = [
     "Grounder",
@@ -388,18 +389,13 @@ _TO_MODEL_BYTES = tuple(
     tuple(tuple(word.encode("ascii") for word in words) for words in group)
     for group in _TO_MODEL_WORDS
 )
-# The characters other than A-Z that re.IGNORECASE reads as a Latin letter (as
-# wordindex.ignorecase_lower does), with the letter.
-_LATIN_LOOKALIKES = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
 
 
 def _ascii_lower(text: str) -> bytes:
     """``text`` lower-cased as re.IGNORECASE compares Latin letters, offset for offset, with
     "?" for every other character beyond ASCII: what the words of _TO_MODEL_WORDS can be
     found in, at a sixth of the cost of ``str.lower`` on a text that is not all ASCII."""
-    for char, letter in _LATIN_LOOKALIKES.items():
-        text = text.replace(char, letter)  # cheaper than str.translate, which raises per miss
-    return text.encode("ascii", "replace").lower()
+    return fold_latin_lookalikes(text).encode("ascii", "replace").lower()
 
 
 def _may_address_model(text: str) -> bool:

@@ -33,17 +33,23 @@ NUMBER_KEY = "0"
 _NUMBER = re.compile(r"\d\d*")
 # Bytes to bytes: a-z stay, every other byte becomes a space.
 _LETTERS_ONLY = bytes(c if ord("a") <= c <= ord("z") else ord(" ") for c in range(256))
-# Characters other than A-Z that re.IGNORECASE matches to a Latin letter, and that lower-case
-# to none (the dotted capital I to two characters, which would shift every offset after it):
-# the index reads them as that letter. (The fourth, the Kelvin sign, lower-cases to k.)
-_FOLD_TO_LATIN = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+# Characters other than A-Z that re.IGNORECASE matches to a Latin letter, with that letter.
+# All but the Kelvin sign lower-case to no Latin letter (the dotted capital I to two
+# characters, which would shift every offset after it), so they are replaced first.
+LATIN_LOOKALIKES = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
+
+
+def fold_latin_lookalikes(text: str) -> str:
+    """``text`` with each of :data:`LATIN_LOOKALIKES` replaced by its letter, offset for
+    offset (``str.replace`` returns the text itself when the character is absent)."""
+    for char, letter in LATIN_LOOKALIKES.items():
+        text = text.replace(char, letter)
+    return text
 
 
 def ignorecase_lower(text: str) -> str:
     """``text`` lower-cased as re.IGNORECASE compares Latin letters, offset for offset."""
-    if "\u0130" in text or "\u0131" in text or "\u017f" in text:
-        return text.translate(_FOLD_TO_LATIN).lower()
-    return text.lower()
+    return fold_latin_lookalikes(text).lower()
 
 
 def word_key(word: str) -> str:

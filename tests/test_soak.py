@@ -33,9 +33,11 @@ from tests.stub_server import FAULTS, NOT_IN_ANY_ARTICLE, StubServer
 pytestmark = [pytest.mark.block_network(allowed_hosts=[LOOPBACK]), pytest.mark.slow]
 
 SETTINGS = SoakSettings()
-# Scheduling lag allowed between the client deciding to send and the server receiving, on
-# a loaded 2-core machine with 8 documents in flight (measured: at most 0.32 s, 10 soaks).
-LAG = 1.0
+# Scheduling lag allowed between the client deciding to send and the server receiving, with
+# 8 documents in flight (measured: at most 0.32 s in 10 soaks on an idle 2-core machine,
+# over 1 s at a load of 8). Half of what the 429s ask for: a wait capped at max_backoff plus
+# this lag still tells apart from one that honoured Retry-After past the cap.
+LAG = SETTINGS.retry_after / 2
 
 
 @pytest.fixture(scope="module")

@@ -13,12 +13,19 @@ Run by hand from the repository root:
   printed too). Articles are new in every run
   (paragraphs of the dev split's articles, reshuffled per run with their own seed), so no
   per-text cache is warm; the median over runs is reported.
+- host reference: before and after each throughput run, a fixed interpreter-bound job that
+  does not use llmextract (word counting with a regex and a dict) is timed in CPU seconds.
+  Noisy neighbours slow it too, so it tells a quiet spell of this shared VM from a contended
+  one. It does not slow in proportion to the extractor (rate times reference ranked an
+  older tree above a faster one), so it marks spells and corrects nothing: compare trees
+  by instruction count (``rules_instructions.py``) or interleaved (``bench_rules_vs.py``).
 """
 
 from __future__ import annotations
 
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -87,14 +94,31 @@ def fresh_process_figures() -> tuple[list[float], list[float]]:
     return imports, firsts
 
 
-def throughput(paragraphs: list[str]) -> tuple[list[float], list[float], float]:
+_REFERENCE_WORD = re.compile(r"[A-Za-z]+")
+
+
+def host_reference(text: str) -> float:
+    """CPU seconds for a fixed job that depends on the host only: count the words of
+    ``text`` fifty times."""
+    cpu = time.process_time()
+    for _ in range(50):
+        counts: dict[str, int] = {}
+        for word in _REFERENCE_WORD.findall(text):
+            key = word.lower()
+            counts[key] = counts.get(key, 0) + 1
+    return time.process_time() - cpu
+
+
+def throughput(paragraphs: list[str]) -> tuple[list[float], list[float], list[float], float]:
     """Articles per second of CPU time (this process on its one core) and of wall time,
-    per run; and the mean article size in bytes."""
+    and the host reference (CPU seconds), per run; and the mean article size in bytes."""
     extractor = Extractor("rules")
     for text in articles(1, paragraphs)[:20]:  # load the gazetteer and every cache first
         extractor.extract(text, published="2024-03-15")
-    cpu_rates, wall_rates, sizes = [], [], []
+    reference_text = "\n\n".join(paragraphs)
+    cpu_rates, wall_rates, references, sizes = [], [], [], []
     for run in range(RUNS):
+        before = host_reference(reference_text)
         batch = articles(1000 + run, paragraphs)
         sizes += [len(a.encode()) for a in batch]
         wall, cpu = time.perf_counter(), time.process_time()
@@ -102,7 +126,8 @@ def throughput(paragraphs: list[str]) -> tuple[list[float], list[float], float]:
             extractor.extract(text, published="2024-03-15")
         cpu_rates.append(len(batch) / (time.process_time() - cpu))
         wall_rates.append(len(batch) / (time.perf_counter() - wall))
-    return cpu_rates, wall_rates, statistics.mean(sizes)
+        references.append((before + host_reference(reference_text)) / 2)
+    return cpu_rates, wall_rates, references, statistics.mean(sizes)
 
 
 def dev_throughput() -> tuple[float, float]:
@@ -126,7 +151,7 @@ def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     imports, firsts = fresh_process_figures()
-    rates, wall, size = throughput(_paragraphs())
+    rates, wall, references, size = throughput(_paragraphs())
     dev_rate, dev_size = dev_throughput()
     print(
         f"import of the backend, fresh process (median of {PROCESSES}): "
@@ -142,6 +167,11 @@ def main() -> None:
         f"(min {min(rates):.0f}, max {max(rates):.0f}; "
         f"{statistics.median(rates) * size / 1e6:.2f} MB/s); "
         f"wall clock median {statistics.median(wall):.0f} articles/s"
+    )
+    print(
+        f"host reference (fixed job, lower is a quieter host; median of {RUNS}): "
+        f"{statistics.median(references) * 1000:.0f} ms of CPU "
+        f"(min {min(references) * 1000:.0f}, max {max(references) * 1000:.0f})"
     )
     print(
         f"dev split as written (43 articles, mean {dev_size / 1000:.2f} KB): "

@@ -101,7 +101,9 @@ class _Event:
 
     @property
     def first(self) -> _Reading:
-        return self.reports[0] if self.reports else self.readings[0]
+        """The first report, else the first reading (asked at every reading the article
+        groups: found without listing the reports)."""
+        return next((r for r in self.readings if r.mention.kind is Kind.REPORT), self.readings[0])
 
     @property
     def status(self) -> Status:
@@ -120,9 +122,10 @@ class _Event:
         return best
 
     def attacker(self) -> ActorPhrase | None:
-        return next((r.attacker for r in self.reports if r.attacker), None) or next(
-            (r.attacker for r in self.readings if r.attacker), None
-        )
+        """The attacker of the first report that names one, else of the first reading."""
+        named = [r for r in self.readings if r.attacker]
+        report = next((r for r in named if r.mention.kind is Kind.REPORT), None)
+        return (report or named[0]).attacker if named else None
 
     def places(self) -> list[Place]:
         return [p for r in self.readings for p in r.places]

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import functools
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
@@ -272,7 +274,13 @@ class _EventGrounder:
 
 def _fields(item: BaseModel) -> dict[str, Any]:
     """A sub-object's values without its quote (which is re-typed as a Span)."""
-    return {name: getattr(item, name) for name in type(item).model_fields if name != "quote"}
+    return {name: getattr(item, name) for name in _unquoted_fields(type(item))}
+
+
+@functools.cache
+def _unquoted_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The field names of ``model`` but its quote: read once per class, not per value."""
+    return tuple(name for name in model.model_fields if name != "quote")
 
 
 def ground_events(
@@ -362,9 +370,7 @@ class Extractor:
     def prompt_version(self) -> str:
         if self.prompts is not None:
             return self.prompts.version
-        from llmextract import rules
-
-        return rules.RULES_VERSION
+        return _rules_backend().RULES_VERSION
 
     def _check_input(self, text: str) -> None:
         if not isinstance(text, str):
@@ -396,11 +402,8 @@ class Extractor:
         return job
 
     def _rules(self, job: _Job, text: str) -> None:
-        from llmextract import rules
-
-        job.result = ground_events(
-            rules.extract_quoted(text, job.published), job.grounder, job.published
-        )
+        quoted = _rules_backend().extract_quoted(text, job.published)
+        job.result = ground_events(quoted, job.grounder, job.published)
 
     def extract(
         self, text: str, *, published: dt.date | str | None = None, doc_id: str | None = None
@@ -445,6 +448,15 @@ class Extractor:
     async def aclose(self) -> None:
         if self._llm is not None:
             await self._llm.aclose()
+
+
+@functools.cache
+def _rules_backend() -> ModuleType:
+    """The rules module, imported on first use (a model backend never needs it) and then
+    held: an import statement costs a microsecond on every call."""
+    from llmextract import rules
+
+    return rules
 
 
 def _missing_date_notice(job: _Job) -> list[Diagnostic]:

@@ -180,11 +180,12 @@ def _occurrence(
         end = at + len(needle)
         start, stop = view.original_span(at, end) if view else (at, end)
         whole_words = _at_word_edges(haystack, at, end)
-        key = (not whole_words, 0 if near is None else _distance(start, stop, near))
+        distance = 0 if near is None else _distance(start, stop, near)
+        key = (not whole_words, distance)
         if best_key is None or key < best_key:
             best, best_key = _Found(start, stop, whole_words), key
-        if near is None and whole_words:
-            break
+        if whole_words and (near is None or distance == 0 or start >= near[0]):
+            break  # a later occurrence starts further on: it cannot be closer to ``near``
         at = haystack.find(needle, at + 1)
     return best
 

@@ -97,6 +97,20 @@ def test_first_occurrence_without_near_and_closest_with_near():
     assert grounder.locate("the us military").start == first
 
 
+def test_with_an_evidence_span_the_nearest_whole_word_occurrence_wins_on_either_side():
+    source = "Drones hit Kyiv. Later drones hit Kyiv and Lviv. Drones hit Kyiv again."
+    grounder = Grounder(source)
+    lviv = source.index("Lviv")
+    # the occurrence before the evidence is 9 characters away, the one after it 17
+    assert grounder.locate("Kyiv", near=(lviv, lviv + 4)).start == source.index("Kyiv and")
+    again = source.index("again")
+    assert grounder.locate("Kyiv", near=(again, again + 5)).start == source.index("Kyiv again")
+    # one inside the evidence wins (the first of several); a cut word loses to a whole one
+    assert grounder.locate("Kyiv", near=(0, len(source))).start == source.index("Kyiv")
+    cut = Grounder("Kyivan drones. Kyiv was hit.").locate("Kyiv", near=0)
+    assert cut is not None and cut.start == len("Kyivan drones. ")
+
+
 def test_whole_word_occurrence_wins_over_one_inside_a_word():
     source = "The USAF said. Then US jets struck."
     span = locate("US", source)
